@@ -1,0 +1,63 @@
+// buildApp(deps): the fastify instance. It never listens (tests call app.inject or listen themselves).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
+import { type EventHandler, feishuEdge } from './feishu/edge.ts';
+import type { InboundEvent } from './feishu/inbound.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface AppDeps {
+  redis: Redis;
+  metrics: Metrics;
+  handle: EventHandler;
+  encryptKey?: string;
+  verificationToken?: string;
+  maxSkewS?: number;
+  deadlineMs?: number;
+  onLateFailure?: (ev: InboundEvent, err: unknown) => Promise<void>;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  /** Extra routes (the playground) registered on the same server. */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+/** Paths of secrets that must never reach a log line. */
+export const REDACT = ['req.headers.authorization', 'req.headers["x-lark-signature"]', '*.app_secret', '*.appSecret', '*.encryptKey', '*.tenant_access_token'];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+
+  await app.register(feishuEdge, {
+    redis: deps.redis,
+    metrics: deps.metrics,
+    handle: deps.handle,
+    encryptKey: deps.encryptKey,
+    verificationToken: deps.verificationToken,
+    maxSkewS: deps.maxSkewS ?? 3600,
+    deadlineMs: deps.deadlineMs,
+    onLateFailure: deps.onLateFailure,
+    now: deps.now,
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      const pong = await deps.redis.ping();
+      if (pong !== 'PONG') throw new Error(`unexpected ${pong}`);
+      return reply.code(200).send({ status: 'ok', redis: 'ok' });
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', redis: (err as Error).message });
+    }
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.code(200).header('content-type', deps.metrics.registry.contentType).send(text);
+  });
+
+  for (const p of deps.plugins ?? []) await p(app);
+  return app;
+}

@@ -1,0 +1,59 @@
+// Prometheus metrics (prom-client), one registry per app instance so that tests can build several apps.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  event(type: string, outcome: string): void;
+  callbackLatency(seconds: number): void;
+  outbound(api: string, result: string): void;
+  /** Registers a function that reports queue depths at scrape time. */
+  setQueueDepthSource(fn: () => Promise<Record<string, number>>): void;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'shuzhi_' });
+  const events = new Counter({
+    name: 'shuzhi_events_total',
+    help: 'Inbound Feishu events and callbacks by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'shuzhi_callback_latency_seconds',
+    help: 'Time to answer a card callback',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [registry],
+  });
+  const outbound = new Counter({
+    name: 'shuzhi_outbound_calls_total',
+    help: 'Calls to the Feishu Open API by API and result',
+    labelNames: ['api', 'result'] as const,
+    registers: [registry],
+  });
+  let depthSource: (() => Promise<Record<string, number>>) | undefined;
+  new Gauge({
+    name: 'shuzhi_queue_depth',
+    help: 'Jobs waiting or delayed, by queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      if (!depthSource) return;
+      try {
+        const depths = await depthSource();
+        for (const [queue, n] of Object.entries(depths)) this.set({ queue }, n);
+      } catch {
+        // Redis down: leave the last values; /healthz reports the outage.
+      }
+    },
+  });
+  return {
+    registry,
+    event: (type, outcome) => events.inc({ type, outcome }),
+    callbackLatency: (s) => latency.observe(s),
+    outbound: (api, result) => outbound.inc({ api, result }),
+    setQueueDepthSource: (fn) => {
+      depthSource = fn;
+    },
+  };
+}

@@ -1,0 +1,303 @@
+// The webhook edge against a real redis-server: authentication, parsing, dedupe, failure and outage handling.
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { encryptPayload } from '../../src/feishu/crypto.ts';
+import { BUSY_TOAST, type CallbackAnswer, UNAVAILABLE_TOAST } from '../../src/feishu/edge.ts';
+import type { InboundEvent } from '../../src/feishu/inbound.ts';
+import { createMetrics, type Metrics } from '../../src/metrics.ts';
+import { createFastRedis, waitReady } from '../../src/store/redis.ts';
+import { cardActionEvent, envelope, messageEvent, sealed } from '../support/payloads.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+
+const KEY = 'test-encrypt-key';
+const TOKEN = 'vtoken';
+
+let redisServer: TestRedis;
+let redis: Redis;
+let app: FastifyInstance;
+let metrics: Metrics;
+let seen: InboundEvent[] = [];
+let behaviour: (ev: InboundEvent) => Promise<CallbackAnswer | undefined> = async () => undefined;
+const lateFailures: string[] = [];
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+  redis = createFastRedis(redisServer.url);
+  await waitReady(redis);
+  metrics = createMetrics();
+  app = await buildApp({
+    redis,
+    metrics,
+    encryptKey: KEY,
+    verificationToken: TOKEN,
+    maxSkewS: 300,
+    deadlineMs: 400,
+    handle: async (ev) => {
+      seen.push(ev);
+      return behaviour(ev);
+    },
+    onLateFailure: async (ev) => {
+      lateFailures.push(ev.eventId);
+    },
+  });
+});
+
+afterEach(() => {
+  seen = [];
+  behaviour = async () => undefined;
+});
+
+afterAll(async () => {
+  await app.close();
+  redis.disconnect();
+  await redisServer.close();
+});
+
+function post(body: string, headers: Record<string, string>) {
+  return app.inject({ method: 'POST', url: '/feishu/events', payload: body, headers });
+}
+
+describe('url_verification', () => {
+  it('answers a plain challenge', async () => {
+    const r = await post(JSON.stringify({ challenge: 'abc-123', token: TOKEN, type: 'url_verification' }), { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ challenge: 'abc-123' });
+  });
+
+  it('answers an encrypted challenge without signature headers', async () => {
+    const body = JSON.stringify({ encrypt: encryptPayload(KEY, JSON.stringify({ challenge: 'enc-9', token: TOKEN, type: 'url_verification' })) });
+    const r = await post(body, { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ challenge: 'enc-9' });
+  });
+
+  it('answers an encrypted, signed challenge', async () => {
+    const s = sealed({ challenge: 'enc-10', token: TOKEN, type: 'url_verification' }, KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.json()).toEqual({ challenge: 'enc-10' });
+  });
+
+  it('refuses a challenge with a wrong verification token', async () => {
+    const r = await post(JSON.stringify({ challenge: 'x', token: 'wrong', type: 'url_verification' }), { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('refuses a challenge encrypted with another key', async () => {
+    const body = JSON.stringify({ encrypt: encryptPayload('other-key', JSON.stringify({ challenge: 'x', token: TOKEN, type: 'url_verification' })) });
+    const r = await post(body, { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(401);
+  });
+});
+
+describe('signatures and tokens', () => {
+  it('accepts a good signature and hands on a typed message event', async () => {
+    const s = sealed(messageEvent('写述职报告', { openId: 'ou_a' }), KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ type: 'message', text: '写述职报告', senderOpenId: 'ou_a', chatType: 'p2p' });
+  });
+
+  it('refuses a forged signature', async () => {
+    const s = sealed(messageEvent('hi'), KEY);
+    const forged = s.headers['x-lark-signature']!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+    const r = await post(s.body, { ...s.headers, 'x-lark-signature': forged });
+    expect(r.statusCode).toBe(401);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses a body altered after signing', async () => {
+    const s = sealed(messageEvent('hi'), KEY, { encrypt: false });
+    const r = await post(s.body.replace('hi', 'ho'), s.headers);
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('refuses a stale timestamp (replay)', async () => {
+    const s = sealed(messageEvent('hi'), KEY, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(401);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses an event without signature headers', async () => {
+    const s = sealed(messageEvent('hi'), KEY);
+    const r = await post(s.body, { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('refuses incomplete signature headers', async () => {
+    const s = sealed(messageEvent('hi'), KEY);
+    const { 'x-lark-request-nonce': _n, ...rest } = s.headers;
+    const r = await post(s.body, rest);
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('refuses a bad verification token even when signed', async () => {
+    const s = sealed(messageEvent('hi', { token: 'not-the-token' }), KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(401);
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('bad input', () => {
+  it('answers 400 to malformed JSON', async () => {
+    const r = await post('{"encrypt": ', { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(400);
+  });
+
+  it('answers 400 to an empty body and to a JSON array', async () => {
+    expect((await post('', { 'content-type': 'application/json' })).statusCode).toBe(400);
+    expect((await post('[1,2]', { 'content-type': 'application/json' })).statusCode).toBe(400);
+  });
+
+  it('answers 400 to an oversized body', async () => {
+    const big = JSON.stringify({ encrypt: 'A'.repeat(1024 * 1024 + 10) });
+    const r = await post(big, { 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(400);
+  });
+
+  it('answers 400 to a signed body that does not decrypt', async () => {
+    const s = sealed({ encrypt: 'bm90IGVuY3J5cHRlZA==' }, KEY, { encrypt: false });
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(400);
+  });
+
+  it('answers 400 to a known event whose payload does not match its schema', async () => {
+    const s = sealed(envelope('im.message.receive_v1', { message: { nothing: true } }), KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(400);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('acknowledges and counts an unknown event type', async () => {
+    const s = sealed(envelope('im.chat.updated_v1', { chat_id: 'oc_x' }), KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(200);
+    expect(seen).toHaveLength(0);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/shuzhi_events_total\{type="im.chat.updated_v1",outcome="ignored"\} 1/);
+  });
+});
+
+describe('exactly-once effects', () => {
+  it('handles 100 concurrent redeliveries of one event once', async () => {
+    const payload = messageEvent('统计');
+    const deliveries = Array.from({ length: 100 }, () => sealed(payload, KEY));
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return undefined;
+    };
+    const rs = await Promise.all(deliveries.map((s) => post(s.body, s.headers)));
+    expect(rs.every((r) => r.statusCode === 200)).toBe(true);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('dedupes a message re-sent under a new event_id by its message_id', async () => {
+    const a = messageEvent('统计', { messageId: 'om_same' });
+    const b = messageEvent('统计', { messageId: 'om_same' });
+    const s = sealed(a, KEY);
+    await post(s.body, s.headers);
+    const s2 = sealed(b, KEY);
+    await post(s2.body, s2.headers);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('does not mark a failed event done, so the re-push completes it', async () => {
+    const payload = messageEvent('统计');
+    let attempts = 0;
+    behaviour = async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('transient');
+      return undefined;
+    };
+    const first = sealed(payload, KEY);
+    expect((await post(first.body, first.headers)).statusCode).toBe(500);
+    const second = sealed(payload, KEY);
+    expect((await post(second.body, second.headers)).statusCode).toBe(200);
+    const third = sealed(payload, KEY);
+    expect((await post(third.body, third.headers)).statusCode).toBe(200);
+    expect(attempts).toBe(2);
+  });
+
+  it('answers a duplicated card callback with the same card, applying the click once', async () => {
+    let applied = 0;
+    behaviour = async () => {
+      applied++;
+      await new Promise((r) => setTimeout(r, 50));
+      return { toast: { type: 'success', content: `第${applied}次` } };
+    };
+    const payload = cardActionEvent({ k: 'wt', a: 'next' });
+    const [a, b] = [sealed(payload, KEY), sealed(payload, KEY)];
+    const [r1, r2] = await Promise.all([post(a.body, a.headers), post(b.body, b.headers)]);
+    expect(applied).toBe(1);
+    expect(r1.json()).toEqual({ toast: { type: 'success', content: '第1次' } });
+    expect(r2.json()).toEqual({ toast: { type: 'success', content: '第1次' } });
+  });
+});
+
+describe('the deadline', () => {
+  it('answers a slow event before the deadline and reports a late failure for retry', async () => {
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 700));
+      throw new Error('late boom');
+    };
+    const payload = messageEvent('慢');
+    const t0 = performance.now();
+    const s = sealed(payload, KEY);
+    const r = await post(s.body, s.headers);
+    const elapsed = performance.now() - t0;
+    expect(r.statusCode).toBe(200);
+    expect(elapsed).toBeLessThan(700);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(lateFailures).toContain(payload.header.event_id);
+  });
+
+  it('answers a slow card callback with a waiting toast', async () => {
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 600));
+      return { toast: { type: 'success', content: 'done' } };
+    };
+    const s = sealed(cardActionEvent({ k: 'x' }), KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.json()).toEqual({ toast: { type: 'info', content: BUSY_TOAST } });
+  });
+});
+
+describe('health and metrics', () => {
+  it('reports health and metrics', async () => {
+    const h = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(h.statusCode).toBe(200);
+    const m = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(m.statusCode).toBe(200);
+    expect(m.body).toContain('shuzhi_events_total');
+    expect(m.body).toContain('shuzhi_callback_latency_seconds_bucket');
+  });
+});
+
+describe('Redis outage', () => {
+  it('answers 503 fast while Redis is down, a toast to callbacks, and recovers after restart', async () => {
+    await redisServer.stop();
+    const s = sealed(messageEvent('统计'), KEY);
+    const t0 = performance.now();
+    const r = await post(s.body, s.headers);
+    const elapsed = performance.now() - t0;
+    expect(r.statusCode).toBe(503);
+    expect(elapsed).toBeLessThan(1000);
+    const c = sealed(cardActionEvent({ k: 'x' }), KEY);
+    const rc = await post(c.body, c.headers);
+    expect(rc.statusCode).toBe(200);
+    expect(rc.json()).toEqual({ toast: { type: 'error', content: UNAVAILABLE_TOAST } });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
+    expect(seen).toHaveLength(0);
+
+    await redisServer.start();
+    await waitReady(redis, 5000);
+    const again = sealed(messageEvent('统计'), KEY);
+    expect((await post(again.body, again.headers)).statusCode).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});
