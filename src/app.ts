@@ -27,7 +27,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
-    disableRequestLogging: true,
     return503OnClosing: true,
   });
 

@@ -179,10 +179,10 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
       return reply.code(200).send({});
     }
 
-    const keys = Deduper.keys(ev.eventId, ev.type === 'message' ? ev.messageId : undefined);
+    const key = Deduper.key(ev.eventId, ev.type === 'message' ? ev.messageId : undefined);
     let claim: Claim;
     try {
-      claim = await deduper.claim(keys);
+      claim = await deduper.claim(key);
     } catch (err) {
       opts.metrics.event(ev.type, 'unavailable');
       req.log.error({ err: (err as Error).message }, 'Redis unavailable: check REDIS_URL');
@@ -193,21 +193,23 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
     if (claim.kind !== 'claimed') {
       opts.metrics.event(ev.type, 'duplicate');
       if (!isCard) return reply.code(200).send({});
-      let answer = claim.kind === 'done' ? claim.answer : await deduper.awaitDone(keys, Math.min(1000, deadlineMs)).catch(() => undefined);
+      let answer = claim.kind === 'done' ? claim.answer : await deduper.awaitDone(key, Math.min(1000, deadlineMs)).catch(() => undefined);
       if (answer === undefined) return answerCard(reply, started, { toast: { type: 'info', content: BUSY_TOAST } });
       if (answer === null) answer = '{}';
       return answerCard(reply, started, JSON.parse(answer) as CallbackAnswer);
     }
 
     const work = opts.handle(ev).then(
-      async (answer) => {
-        await deduper.done(keys, isCard ? JSON.stringify(answer ?? {}) : null).catch((err) => {
+      (answer) => {
+        // Marked done off the response path: a duplicate arriving meanwhile sees "running", which is
+        // answered the same way (events: 200; callbacks: it waits for the stored answer).
+        deduper.done(key, isCard ? JSON.stringify(answer ?? {}) : null).catch((err) => {
           req.log.warn({ err: (err as Error).message }, 'could not mark event done');
         });
         return { ok: true as const, answer };
       },
       async (err: unknown) => {
-        await deduper.release(keys).catch(() => undefined);
+        await deduper.release(key).catch(() => undefined);
         return { ok: false as const, err };
       },
     );

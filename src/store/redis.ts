@@ -12,6 +12,8 @@ export function createFastRedis(url: string, extra: RedisOptions = {}): Redis {
     connectTimeout: 500,
     commandTimeout: 500,
     autoResubscribe: false,
+    // Commands issued in the same tick share one socket write: far fewer syscalls under load.
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * times, 1000),
     lazyConnect: false,
     ...extra,

@@ -1,0 +1,14 @@
+// npm run bench: every benchmark prints its figures and its ratio against a baseline measured in the same run.
+import { benchEdge } from './bench/edge.ts';
+
+const only = process.argv[2];
+const benches: Record<string, () => Promise<void>> = {
+  edge: benchEdge,
+};
+
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stdout.write(`\n=== ${name} ===\n`);
+  await run();
+}
+process.exit(0);

@@ -1,0 +1,80 @@
+// Background and delayed work through BullMQ. Job ids are deterministic, so that enqueueing the same work
+// twice (a retry, a second instance) is ignored by BullMQ.
+import { Queue, Worker, type Job } from 'bullmq';
+import { createQueueRedis } from '../store/redis.ts';
+
+export const QUEUE_NAME = 'shuzhi';
+
+export interface JobOptions {
+  /** Deterministic id: the same id twice is one job. Must not contain ':'. */
+  jobId: string;
+  delayMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export type JobProcessor = (name: string, data: unknown, job: Job) => Promise<void>;
+
+export interface Jobs {
+  enqueue(name: string, data: unknown, o: JobOptions): Promise<void>;
+  remove(jobId: string): Promise<void>;
+  depth(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+  queue: Queue;
+}
+
+export function safeJobId(...parts: Array<string | number>): string {
+  return parts.map((p) => String(p).replace(/[^A-Za-z0-9_.-]/g, '_')).join('-');
+}
+
+export function createJobs(o: {
+  redisUrl: string;
+  processor?: JobProcessor;
+  concurrency?: number;
+  logger?: { error(o: object, m: string): void };
+  prefix?: string;
+}): Jobs {
+  const connection = createQueueRedis(o.redisUrl);
+  const prefix = o.prefix ?? 'shuzhi:bull';
+  const queue = new Queue(QUEUE_NAME, { connection, prefix });
+  let worker: Worker | undefined;
+  let workerConnection: ReturnType<typeof createQueueRedis> | undefined;
+  if (o.processor) {
+    const processor = o.processor;
+    workerConnection = createQueueRedis(o.redisUrl);
+    worker = new Worker(QUEUE_NAME, async (job) => processor(job.name, job.data, job), {
+      connection: workerConnection,
+      prefix,
+      concurrency: o.concurrency ?? 8,
+    });
+    worker.on('failed', (job, err) => o.logger?.error({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
+    worker.on('error', (err) => o.logger?.error({ err: err.message }, 'worker error'));
+  }
+  queue.on('error', (err) => o.logger?.error({ err: err.message }, 'queue error'));
+  return {
+    queue,
+    async enqueue(name, data, jo) {
+      await queue.add(name, data, {
+        jobId: jo.jobId,
+        delay: jo.delayMs,
+        attempts: jo.attempts ?? 5,
+        backoff: { type: 'exponential', delay: jo.backoffMs ?? 2000 },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    },
+    async remove(jobId) {
+      await queue.remove(jobId);
+    },
+    async depth() {
+      const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+      return { [QUEUE_NAME]: (c.waiting ?? 0) + (c.delayed ?? 0) };
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      workerConnection?.disconnect();
+      connection.disconnect();
+    },
+  };
+}

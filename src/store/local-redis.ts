@@ -1,0 +1,82 @@
+// `npm start` without REDIS_URL: a private redis-server from PATH, data under ./var/redis with AOF on,
+// configured as BullMQ requires (noeviction), stopped when the bot exits.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export class RedisServerMissing extends Error {
+  constructor() {
+    super(
+      '未找到 redis-server（redis-server not found on PATH）。请安装 Redis（Debian/Ubuntu: sudo apt-get install redis-server）' +
+        '，或设置 REDIS_URL 指向已有的 Redis，例如 REDIS_URL=redis://127.0.0.1:6379',
+    );
+    this.name = 'RedisServerMissing';
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = a && typeof a === 'object' ? a.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitListening(port: number, proc: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
+    const ok = await new Promise<boolean>((r) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.end();
+        r(true);
+      });
+      c.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`redis-server did not start listening on ${port} within ${timeoutMs} ms`);
+}
+
+export interface LocalRedis {
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRedis(dir = resolve('var/redis')): Promise<LocalRedis> {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new RedisServerMissing();
+  }
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const proc = spawn(
+    'redis-server',
+    [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+      '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
+      '--save', '', '--logfile', 'redis.log',
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitListening(port, proc, 10_000);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    stop: () =>
+      new Promise<void>((res) => {
+        if (proc.exitCode !== null) return res();
+        proc.once('exit', () => res());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
