@@ -1,5 +1,5 @@
 // buildApp(deps): the fastify instance. It never listens (tests call app.inject or listen themselves).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type EventHandler, feishuEdge } from './feishu/edge.ts';
 import type { InboundEvent } from './feishu/inbound.ts';
@@ -14,7 +14,8 @@ export interface AppDeps {
   maxSkewS?: number;
   deadlineMs?: number;
   onLateFailure?: (ev: InboundEvent, err: unknown) => Promise<void>;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger (fastify's own logger type); none = silent. */
+  logger?: FastifyBaseLogger;
   now?: () => number;
   /** Extra routes (the playground) registered on the same server. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
@@ -25,7 +26,7 @@ export const REDACT = ['req.headers.authorization', 'req.headers["x-lark-signatu
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 2 * 1024 * 1024,
     return503OnClosing: true,
   });

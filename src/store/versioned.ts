@@ -47,11 +47,13 @@ export class VersionedStore<T> {
     return { rev: Number(rev), value: r.data };
   }
 
-  /** Writes when the stored revision is still `expectedRev` (null: the key must not exist). */
-  async cas(key: string, expectedRev: number | null, value: T): Promise<number | null> {
-    const next = (expectedRev ?? 0) + 1;
-    const ok = await this.redis.shuzhiCas(key, expectedRev === null ? '' : String(expectedRev), String(next), JSON.stringify(value), this.ttlMs);
-    return ok === 1 ? next : null;
+  /**
+   * Writes `value` as revision `newRev` when the stored revision is still `expectedRev` (null: the key must not
+   * exist). Returns false when someone else wrote in between. The TTL restarts with every write.
+   */
+  async cas(key: string, expectedRev: number | null, value: T, newRev: number): Promise<boolean> {
+    const ok = await this.redis.shuzhiCas(key, expectedRev === null ? '' : String(expectedRev), String(newRev), JSON.stringify(value), this.ttlMs);
+    return ok === 1;
   }
 
   async delete(key: string): Promise<void> {

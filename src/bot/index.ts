@@ -1,0 +1,125 @@
+// The router: turns typed inbound events into feature work through the two ports (Feishu, Redis).
+import { randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CallbackAnswer } from '../feishu/edge.ts';
+import type { InboundEvent } from '../feishu/inbound.ts';
+import type { FeishuPort } from '../feishu/port.ts';
+import { type Jobs, safeJobId } from '../jobs/queue.ts';
+import { KEY_PREFIX } from '../store/redis.ts';
+import { SessionStore } from '../store/sessions.ts';
+import { isEntryWord, TEXT } from './texts.ts';
+import { WalkthroughHandler } from './walkthrough.ts';
+import { welcomeCard } from '../report/walkthrough.ts';
+
+export interface BotLogger {
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+export interface BotDeps {
+  port: FeishuPort;
+  redis: Redis;
+  jobs: Jobs;
+  tz: string;
+  logger: BotLogger;
+  docUrlBase?: string;
+  folderToken?: string;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export interface Bot {
+  handle(ev: InboundEvent): Promise<CallbackAnswer | undefined>;
+  process(name: string, data: unknown, job: Job): Promise<void>;
+  onLateFailure(ev: InboundEvent, err: unknown): Promise<void>;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => randomBytes(9).toString('base64url'));
+  const sessions = new SessionStore(deps.redis);
+  const walkthrough = new WalkthroughHandler({ sessions, tz: deps.tz, now, newId, logger: deps.logger });
+
+  async function sendCard(openId: string, card: object): Promise<void> {
+    await deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: openId, msgType: 'interactive', content: card });
+  }
+
+  async function onMessage(ev: Extract<InboundEvent, { type: 'message' }>): Promise<void> {
+    const inGroup = ev.chatType !== 'p2p';
+    // In a group the bot only acts when it is addressed (Feishu delivers @-messages; be strict anyway).
+    if (inGroup && ev.mentions.length === 0) return;
+    const uuid = safeJobId('re', ev.messageId).slice(0, 50);
+    if (ev.messageType !== 'text' && ev.messageType !== 'post') {
+      if (!inGroup) await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.unsupportedMessage }, uuid, chatId: ev.chatId });
+      return;
+    }
+    if (isEntryWord(ev.text)) {
+      const { card } = await walkthrough.startOrResume(ev.tenantKey, ev.senderOpenId);
+      if (inGroup) {
+        await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.groupRedirect }, uuid, chatId: ev.chatId });
+      }
+      await deps.port.sendMessage({
+        receiveIdType: 'open_id',
+        receiveId: ev.senderOpenId,
+        msgType: 'interactive',
+        content: card,
+        uuid: safeJobId('wt', ev.messageId).slice(0, 50),
+      });
+      return;
+    }
+    if (inGroup) {
+      await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.groupHelp }, uuid, chatId: ev.chatId });
+      return;
+    }
+    await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'interactive', content: welcomeCard(), uuid, chatId: ev.chatId });
+  }
+
+  async function onP2pEntered(ev: Extract<InboundEvent, { type: 'p2p_entered' }>): Promise<void> {
+    // The welcome card is sent once per user, the first time they open the chat.
+    const first = await deps.redis.set(`${KEY_PREFIX}welcomed:${ev.tenantKey || '-'}:${ev.operatorOpenId}`, '1', 'NX');
+    if (first !== 'OK') return;
+    await deps.port.sendMessage({ receiveIdType: 'chat_id', receiveId: ev.chatId, msgType: 'interactive', content: welcomeCard(), uuid: safeJobId('welcome', ev.eventId).slice(0, 50) });
+  }
+
+  async function handle(ev: InboundEvent): Promise<CallbackAnswer | undefined> {
+    switch (ev.type) {
+      case 'message':
+        await onMessage(ev);
+        return undefined;
+      case 'card_action':
+        return walkthrough.onCardAction(ev);
+      case 'p2p_entered':
+        await onP2pEntered(ev);
+        return undefined;
+      case 'menu': {
+        const { card } = await walkthrough.startOrResume(ev.tenantKey, ev.operatorOpenId);
+        await sendCard(ev.operatorOpenId, card);
+        return undefined;
+      }
+      case 'bot_added':
+        await deps.port.sendMessage({ receiveIdType: 'chat_id', receiveId: ev.chatId, msgType: 'text', content: { text: TEXT.botAdded }, uuid: safeJobId('added', ev.eventId).slice(0, 50) });
+        return undefined;
+      case 'bot_removed':
+      case 'unknown':
+        return undefined;
+    }
+  }
+
+  return {
+    handle,
+    async process(name, data) {
+      if (name === 'event') {
+        await handle(data as InboundEvent);
+        return;
+      }
+      throw new Error(`unknown job ${name}`);
+    },
+    async onLateFailure(ev) {
+      // A handler that failed after the edge had already answered: finish it as a job (deterministic id).
+      if (ev.type === 'card_action') return; // clicks are not replayed: the user sees the card and can click again
+      await deps.jobs.enqueue('event', ev, { jobId: safeJobId('event', ev.eventId), attempts: 5, backoffMs: 5000 });
+    },
+  };
+}

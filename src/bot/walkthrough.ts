@@ -1,0 +1,83 @@
+// Glue between card callbacks / entry words and the pure walk-through: load → handleAction → CAS save →
+// answer with the new card (no extra API call per step).
+import { parseActionValue } from '../../cards/action.ts';
+import type { CallbackAnswer } from '../feishu/edge.ts';
+import type { InboundEvent } from '../feishu/inbound.ts';
+import {
+  type Ctx,
+  handleAction,
+  MESSAGES,
+  newSession,
+  renderCard,
+  resumeCard,
+  type Session,
+} from '../report/walkthrough.ts';
+import type { SessionStore } from '../store/sessions.ts';
+import { TEXT } from './texts.ts';
+import type { BotLogger } from './index.ts';
+
+type CardAction = Extract<InboundEvent, { type: 'card_action' }>;
+
+const toast = (type: 'info' | 'success' | 'error' | 'warning', content: string) => ({ type, content });
+
+export class WalkthroughHandler {
+  constructor(
+    private readonly d: { sessions: SessionStore; tz: string; now: () => number; newId: () => string; logger: BotLogger },
+  ) {}
+
+  private ctx(openId: string): Ctx {
+    return { now: this.d.now(), tz: this.d.tz, operatorOpenId: openId };
+  }
+
+  /** Opens the user's current report (any device, any instance) or starts a new one. */
+  async startOrResume(tenantKey: string, openId: string): Promise<{ card: object; session: Session; notice?: string }> {
+    const ctx = this.ctx(openId);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.d.sessions.current(tenantKey, openId);
+      if (current && 'session' in current) return { card: resumeCard(current.session, ctx), session: current.session };
+      const fresh = newSession({ id: this.d.newId(), tenantKey, openId, now: ctx.now, tz: this.d.tz });
+      const existing = await this.d.sessions.forYear(tenantKey, openId, fresh.year);
+      if (existing && 'session' in existing) return { card: resumeCard(existing.session, ctx), session: existing.session };
+      const invalidRev = current && 'invalid' in current ? current.rev : existing && 'invalid' in existing ? existing.rev : undefined;
+      if (await this.d.sessions.create(fresh, invalidRev)) {
+        return invalidRev === undefined
+          ? { card: renderCard(fresh, ctx), session: fresh }
+          : { card: renderCard(fresh, ctx), session: fresh, notice: TEXT.sessionUnreadable };
+      }
+    }
+    throw new Error('could not create or load the report session');
+  }
+
+  async onCardAction(ev: CardAction): Promise<CallbackAnswer> {
+    const value = parseActionValue(ev.value);
+    if (!value) return { toast: toast('warning', MESSAGES.badFormat) };
+    if (value.k === 'start') {
+      const r = await this.startOrResume(ev.tenantKey, ev.operatorOpenId);
+      return { card: { type: 'raw', data: r.card }, ...(r.notice ? { toast: toast('info', r.notice) } : {}) };
+    }
+    const loaded = await this.d.sessions.byId(value.s);
+    if (!loaded) return { toast: toast('warning', TEXT.sessionMissing) };
+    if ('invalid' in loaded) {
+      const r = await this.startOrResume(ev.tenantKey, ev.operatorOpenId);
+      return { card: { type: 'raw', data: r.card }, toast: toast('info', TEXT.sessionUnreadable) };
+    }
+    const s = loaded.session;
+    const ctx = this.ctx(ev.operatorOpenId);
+    const out = handleAction(s, value, ev.formValue, ctx);
+    if (out.kind === 'reject') {
+      return { toast: out.toast, ...(out.card ? { card: { type: 'raw', data: out.card } } : {}) };
+    }
+    const saved = await this.d.sessions.save(loaded.key, s.rev, out.session);
+    if (!saved) {
+      // Someone (another click, another instance) wrote first: show the latest state, change nothing.
+      const latest = await this.d.sessions.byId(value.s);
+      const card = latest && 'session' in latest ? renderCard(latest.session, ctx) : undefined;
+      return { toast: toast('warning', TEXT.conflict), ...(card ? { card: { type: 'raw', data: card } } : {}) };
+    }
+    if (out.kind === 'effect' && out.effect === 'publish') {
+      this.d.logger.info({ sessionId: s.id }, 'publish requested');
+      return { toast: toast('info', TEXT.publishUnavailable), card: { type: 'raw', data: renderCard(out.session, ctx) } };
+    }
+    return { card: { type: 'raw', data: out.card }, ...(out.toast ? { toast: out.toast } : {}) };
+  }
+}

@@ -1,0 +1,171 @@
+// Process entry: config → Redis → (playground: the embedded fake Open Platform) → bot → listen.
+// Graceful shutdown on SIGTERM/SIGINT.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { REDACT, buildApp } from './app.ts';
+import { createBot } from './bot/index.ts';
+import { ConfigError, type Config, isPlayground, loadConfig } from './config.ts';
+import { createFeishuPort } from './feishu/port.ts';
+import { createJobs } from './jobs/queue.ts';
+import { createMetrics } from './metrics.ts';
+import { startPlayground } from './playground/index.ts';
+import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
+import { createFastRedis, waitReady } from './store/redis.ts';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = pino({ level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
+  const cleanups: Array<() => Promise<void>> = [];
+  const runCleanups = async () => {
+    // Last started, first stopped.
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.warn({ err }, 'cleanup step failed');
+      }
+    }
+  };
+  try {
+    await start(config, logger, cleanups);
+  } catch (err) {
+    await runCleanups();
+    throw err;
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await runCleanups();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function start(config: Config, logger: pino.Logger, cleanups: Array<() => Promise<void>>): Promise<void> {
+
+  let localRedis: LocalRedis | undefined;
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    try {
+      localRedis = await startLocalRedis();
+    } catch (e) {
+      if (e instanceof RedisServerMissing) throw new StartupError(e.message);
+      throw e;
+    }
+    redisUrl = localRedis.url;
+    logger.info({ dir: localRedis.dir, url: redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
+    cleanups.push(() => localRedis!.stop());
+  }
+
+  const redis = createFastRedis(redisUrl);
+  redis.on('error', () => undefined); // reported through /healthz and per-request errors
+  try {
+    await waitReady(redis, 10_000);
+  } catch {
+    redis.disconnect();
+    throw new StartupError(`无法连接 Redis（cannot reach Redis at REDIS_URL=${redisUrl.replace(/\/\/[^@]*@/, '//***@')}）。请检查 REDIS_URL。`);
+  }
+  cleanups.push(async () => redis.disconnect());
+
+  const playground = isPlayground(config);
+  const publicBase = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  let feishu = {
+    appId: config.FEISHU_APP_ID ?? '',
+    appSecret: config.FEISHU_APP_SECRET ?? '',
+    encryptKey: config.FEISHU_ENCRYPT_KEY,
+    verificationToken: config.FEISHU_VERIFICATION_TOKEN,
+    domain: config.FEISHU_DOMAIN,
+    docUrlBase: config.FEISHU_DOC_URL_BASE,
+  };
+  let pg: Awaited<ReturnType<typeof startPlayground>> | undefined;
+  if (playground) {
+    const secrets = {
+      appId: 'cli_0123456789abcdef',
+      appSecret: randomBytes(16).toString('hex'),
+      encryptKey: randomBytes(16).toString('hex'),
+      verificationToken: randomBytes(12).toString('hex'),
+    };
+    pg = await startPlayground({ ...secrets, botUrl: `${publicBase}/feishu/events`, logger });
+    feishu = { ...secrets, domain: pg.fake.url, docUrlBase: `${publicBase}/playground` };
+    cleanups.push(() => pg!.close());
+  }
+
+  const metrics = createMetrics({ defaultMetrics: true });
+  const port = createFeishuPort({
+    appId: feishu.appId,
+    appSecret: feishu.appSecret,
+    domain: feishu.domain,
+    redis,
+    logger,
+    metrics,
+  });
+  let bot: ReturnType<typeof createBot> | undefined;
+  const jobs = createJobs({ redisUrl, processor: (name, data, job) => bot!.process(name, data, job), logger });
+  cleanups.push(() => jobs.close());
+  metrics.setQueueDepthSource(() => jobs.depth());
+  bot = createBot({
+    port,
+    redis,
+    jobs,
+    tz: config.BOT_TZ,
+    logger,
+    docUrlBase: feishu.docUrlBase,
+    folderToken: config.FEISHU_FOLDER_TOKEN,
+  });
+
+  const app = await buildApp({
+    redis,
+    metrics,
+    handle: bot.handle,
+    encryptKey: feishu.encryptKey,
+    verificationToken: feishu.verificationToken,
+    maxSkewS: config.FEISHU_MAX_SKEW_S,
+    onLateFailure: bot.onLateFailure,
+    logger,
+    plugins: pg ? [pg.routes] : [],
+  });
+  cleanups.push(() => app.close());
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const lines = [
+    '',
+    '述职助手 (shuzhi-bot) 已启动',
+    `  事件与回调地址 (request URL):  ${publicBase}/feishu/events`,
+    `  健康检查 (health):             ${publicBase}/healthz`,
+    `  指标 (metrics):                ${publicBase}/metrics`,
+  ];
+  if (playground) {
+    lines.push(
+      '',
+      '未配置飞书应用 (FEISHU_APP_ID)，已进入本地体验模式 (playground):',
+      `  在浏览器中打开 ${publicBase}/ 即可像在飞书中一样使用机器人`,
+      `  内置的模拟飞书开放平台 (fake Open Platform): ${pg!.fake.url}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+}
+
+/** A start-up problem the operator can fix: printed without a stack trace. */
+class StartupError extends Error {}
+
+main().catch((err) => {
+  if (err instanceof StartupError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`启动失败 (start-up failed): ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+// An end-to-end harness: a real redis-server, the fake Open Platform over HTTP, and one or more bot
+// instances (real fastify servers, the real SDK-based port) sharing that Redis. Nothing is mocked.
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { buildApp } from '../../src/app.ts';
+import { type Bot, createBot } from '../../src/bot/index.ts';
+import { createFeishuPort, type FeishuPort } from '../../src/feishu/port.ts';
+import { createJobs, type Jobs } from '../../src/jobs/queue.ts';
+import { createMetrics } from '../../src/metrics.ts';
+import { type FakeFeishu, startFakeFeishu } from '../../src/playground/fake/index.ts';
+import { createFastRedis, waitReady } from '../../src/store/redis.ts';
+import { startRedis, type TestRedis } from './redis.ts';
+
+export const APP_ID = 'cli_0123456789abcdef';
+export const APP_SECRET = 'fake-app-secret';
+export const ENCRYPT_KEY = 'fake-encrypt-key';
+export const VERIFICATION_TOKEN = 'fake-verification-token';
+export const TZ = 'Asia/Shanghai';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+
+export interface BotInstance {
+  url: string;
+  app: FastifyInstance;
+  bot: Bot;
+  port: FeishuPort;
+  redis: Redis;
+  jobs: Jobs;
+  close(): Promise<void>;
+}
+
+export interface Harness {
+  redis: TestRedis;
+  fake: FakeFeishu;
+  instances: BotInstance[];
+  /** Points the fake at instance i (a load balancer choosing another instance). */
+  use(i: number): void;
+  /** Kills instance i and starts a fresh one in its place (a bot restart). */
+  restart(i: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBotInstance(o: { redisUrl: string; fake: FakeFeishu; now?: () => number; withWorker?: boolean }): Promise<BotInstance> {
+  const redis = createFastRedis(o.redisUrl);
+  redis.on('error', () => undefined);
+  await waitReady(redis);
+  const metrics = createMetrics();
+  const port = createFeishuPort({ appId: APP_ID, appSecret: APP_SECRET, domain: o.fake.url, redis, logger: silent, metrics });
+  let bot: Bot | undefined;
+  const jobs = createJobs({ redisUrl: o.redisUrl, processor: o.withWorker === false ? undefined : (n, d, j) => bot!.process(n, d, j) });
+  bot = createBot({ port, redis, jobs, tz: TZ, logger: silent, docUrlBase: 'https://example.feishu.cn', now: o.now });
+  const app = await buildApp({
+    redis,
+    metrics,
+    handle: bot.handle,
+    encryptKey: ENCRYPT_KEY,
+    verificationToken: VERIFICATION_TOKEN,
+    onLateFailure: bot.onLateFailure,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    app,
+    bot,
+    port,
+    redis,
+    jobs,
+    async close() {
+      await app.close();
+      await jobs.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export async function startHarness(o: { instances?: number; now?: () => number; rateLimits?: boolean } = {}): Promise<Harness> {
+  const redis = await startRedis();
+  const fake = await startFakeFeishu({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    encryptKey: ENCRYPT_KEY,
+    verificationToken: VERIFICATION_TOKEN,
+    repushScheduleMs: [100, 300],
+    rateLimits: o.rateLimits ?? true,
+    now: o.now,
+  });
+  const instances: BotInstance[] = [];
+  for (let i = 0; i < (o.instances ?? 1); i++) instances.push(await startBotInstance({ redisUrl: redis.url, fake, now: o.now }));
+  fake.setBotUrl(`${instances[0]!.url}/feishu/events`);
+  return {
+    redis,
+    fake,
+    instances,
+    use(i) {
+      fake.setBotUrl(`${instances[i]!.url}/feishu/events`);
+    },
+    async restart(i) {
+      await instances[i]!.close();
+      instances[i] = await startBotInstance({ redisUrl: redis.url, fake, now: o.now });
+      fake.setBotUrl(`${instances[i]!.url}/feishu/events`);
+    },
+    async close() {
+      await fake.whenIdle();
+      for (const inst of instances) await inst.close();
+      await fake.close();
+      await redis.close();
+    },
+  };
+}
