@@ -11,6 +11,7 @@ import { SessionStore } from '../store/sessions.ts';
 import { isEntryWord, TEXT } from './texts.ts';
 import { WalkthroughHandler } from './walkthrough.ts';
 import { welcomeCard } from '../report/walkthrough.ts';
+import type { Feature, Publisher, StatsSource } from './feature.ts';
 
 export interface BotLogger {
   info(o: object, msg?: string): void;
@@ -28,6 +29,10 @@ export interface BotDeps {
   folderToken?: string;
   now?: () => number;
   newId?: () => string;
+  /** Features plugged into the router (activity log, deadlines…), asked in order. */
+  features?: Feature[];
+  publisher?: Publisher;
+  stats?: StatsSource;
 }
 
 export interface Bot {
@@ -40,7 +45,16 @@ export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => randomBytes(9).toString('base64url'));
   const sessions = new SessionStore(deps.redis);
-  const walkthrough = new WalkthroughHandler({ sessions, tz: deps.tz, now, newId, logger: deps.logger });
+  const walkthrough = new WalkthroughHandler({
+    sessions,
+    tz: deps.tz,
+    now,
+    newId,
+    logger: deps.logger,
+    publisher: deps.publisher,
+    stats: deps.stats,
+  });
+  const features: Feature[] = [...(deps.features ?? []), ...(deps.publisher ? [deps.publisher] : [])];
 
   async function sendCard(openId: string, card: object): Promise<void> {
     await deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: openId, msgType: 'interactive', content: card });
@@ -52,6 +66,8 @@ export function createBot(deps: BotDeps): Bot {
     if (inGroup && ev.mentions.length === 0) return;
     const uuid = safeJobId('re', ev.messageId).slice(0, 50);
     if (ev.messageType !== 'text' && ev.messageType !== 'post') {
+      if (await walkthrough.onMessage(ev)) return;
+      for (const f of features) if (f.onMessage && (await f.onMessage(ev))) return;
       if (!inGroup) await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.unsupportedMessage }, uuid, chatId: ev.chatId });
       return;
     }
@@ -69,6 +85,8 @@ export function createBot(deps: BotDeps): Bot {
       });
       return;
     }
+    if (await walkthrough.onMessage(ev)) return;
+    for (const f of features) if (f.onMessage && (await f.onMessage(ev))) return;
     if (inGroup) {
       await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.groupHelp }, uuid, chatId: ev.chatId });
       return;
@@ -88,8 +106,12 @@ export function createBot(deps: BotDeps): Bot {
       case 'message':
         await onMessage(ev);
         return undefined;
-      case 'card_action':
+      case 'card_action': {
+        const k = typeof ev.value.k === 'string' ? ev.value.k : '';
+        const owner = features.find((f) => f.onAction && f.actionKinds?.includes(k));
+        if (owner?.onAction) return owner.onAction(ev);
         return walkthrough.onCardAction(ev);
+      }
       case 'p2p_entered':
         await onP2pEntered(ev);
         return undefined;
@@ -99,6 +121,7 @@ export function createBot(deps: BotDeps): Bot {
         return undefined;
       }
       case 'bot_added':
+        for (const f of features) await f.onBotAdded?.(ev);
         await deps.port.sendMessage({ receiveIdType: 'chat_id', receiveId: ev.chatId, msgType: 'text', content: { text: TEXT.botAdded }, uuid: safeJobId('added', ev.eventId).slice(0, 50) });
         return undefined;
       case 'bot_removed':
@@ -112,6 +135,11 @@ export function createBot(deps: BotDeps): Bot {
     async process(name, data) {
       if (name === 'event') {
         await handle(data as InboundEvent);
+        return;
+      }
+      const owner = features.find((f) => f.process && f.jobNames?.includes(name));
+      if (owner?.process) {
+        await owner.process(name, data);
         return;
       }
       throw new Error(`unknown job ${name}`);

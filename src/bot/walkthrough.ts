@@ -14,6 +14,7 @@ import {
 } from '../report/walkthrough.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { TEXT } from './texts.ts';
+import type { MessageEvent, Publisher, StatsSource } from './feature.ts';
 import type { BotLogger } from './index.ts';
 
 type CardAction = Extract<InboundEvent, { type: 'card_action' }>;
@@ -22,20 +23,42 @@ const toast = (type: 'info' | 'success' | 'error' | 'warning', content: string) 
 
 export class WalkthroughHandler {
   constructor(
-    private readonly d: { sessions: SessionStore; tz: string; now: () => number; newId: () => string; logger: BotLogger },
+    private readonly d: {
+      sessions: SessionStore;
+      tz: string;
+      now: () => number;
+      newId: () => string;
+      logger: BotLogger;
+      publisher?: Publisher;
+      stats?: StatsSource;
+    },
   ) {}
 
-  private ctx(openId: string): Ctx {
-    return { now: this.d.now(), tz: this.d.tz, operatorOpenId: openId };
+  private async ctx(tenantKey: string, openId: string, year?: number): Promise<Ctx> {
+    const ctx: Ctx = { now: this.d.now(), tz: this.d.tz, operatorOpenId: openId };
+    if (this.d.stats && year !== undefined) {
+      const stats = await this.d.stats(tenantKey, openId, year);
+      if (stats) ctx.stats = stats;
+    }
+    return ctx;
+  }
+
+  /** Messages the walk-through consumes (last year's report pasted or sent as a file). */
+  async onMessage(_ev: MessageEvent): Promise<boolean> {
+    return false;
   }
 
   /** Opens the user's current report (any device, any instance) or starts a new one. */
   async startOrResume(tenantKey: string, openId: string): Promise<{ card: object; session: Session; notice?: string }> {
-    const ctx = this.ctx(openId);
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.d.sessions.current(tenantKey, openId);
-      if (current && 'session' in current) return { card: resumeCard(current.session, ctx), session: current.session };
-      const fresh = newSession({ id: this.d.newId(), tenantKey, openId, now: ctx.now, tz: this.d.tz });
+      if (current && 'session' in current) {
+        const ctx = await this.ctx(tenantKey, openId, current.session.year);
+        return { card: resumeCard(current.session, ctx), session: current.session };
+      }
+      const fresh = newSession({ id: this.d.newId(), tenantKey, openId, now: this.d.now(), tz: this.d.tz });
+      const ctx = await this.ctx(tenantKey, openId, fresh.year);
+      if (ctx.stats) fresh.stats = ctx.stats;
       const existing = await this.d.sessions.forYear(tenantKey, openId, fresh.year);
       if (existing && 'session' in existing) return { card: resumeCard(existing.session, ctx), session: existing.session };
       const invalidRev = current && 'invalid' in current ? current.rev : existing && 'invalid' in existing ? existing.rev : undefined;
@@ -62,7 +85,7 @@ export class WalkthroughHandler {
       return { card: { type: 'raw', data: r.card }, toast: toast('info', TEXT.sessionUnreadable) };
     }
     const s = loaded.session;
-    const ctx = this.ctx(ev.operatorOpenId);
+    const ctx = await this.ctx(s.tenantKey, ev.operatorOpenId, s.answers.setup.year ?? s.year);
     const out = handleAction(s, value, ev.formValue, ctx);
     if (out.kind === 'reject') {
       return { toast: out.toast, ...(out.card ? { card: { type: 'raw', data: out.card } } : {}) };
@@ -75,8 +98,11 @@ export class WalkthroughHandler {
       return { toast: toast('warning', TEXT.conflict), ...(card ? { card: { type: 'raw', data: card } } : {}) };
     }
     if (out.kind === 'effect' && out.effect === 'publish') {
-      this.d.logger.info({ sessionId: s.id }, 'publish requested');
-      return { toast: toast('info', TEXT.publishUnavailable), card: { type: 'raw', data: renderCard(out.session, ctx) } };
+      if (!this.d.publisher) {
+        return { toast: toast('info', TEXT.publishUnavailable), card: { type: 'raw', data: renderCard(out.session, ctx) } };
+      }
+      const r = await this.d.publisher.request(out.session, { now: ctx.now, tz: this.d.tz });
+      return { card: { type: 'raw', data: r.card }, ...(r.toast ? { toast: r.toast } : {}) };
     }
     return { card: { type: 'raw', data: out.card }, ...(out.toast ? { toast: out.toast } : {}) };
   }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.ts';
-import { type Bot, createBot } from '../../src/bot/index.ts';
+import { type Bot, type BotDeps, createBot } from '../../src/bot/index.ts';
 import { createFeishuPort, type FeishuPort } from '../../src/feishu/port.ts';
 import { createJobs, type Jobs } from '../../src/jobs/queue.ts';
 import { createMetrics } from '../../src/metrics.ts';
@@ -40,7 +40,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startBotInstance(o: { redisUrl: string; fake: FakeFeishu; now?: () => number; withWorker?: boolean }): Promise<BotInstance> {
+/** What a feature's factory gets to build itself inside a bot instance. */
+export interface InstanceBase {
+  port: FeishuPort;
+  redis: Redis;
+  jobs: Jobs;
+  logger: typeof silent;
+  redisUrl: string;
+  fake: FakeFeishu;
+}
+
+export interface InstanceOptions {
+  redisUrl: string;
+  fake: FakeFeishu;
+  now?: () => number;
+  withWorker?: boolean;
+  /** Adds features (publisher, activity log, deadlines…) to the bot of each instance. */
+  configure?: (base: InstanceBase) => Partial<BotDeps>;
+}
+
+export async function startBotInstance(o: InstanceOptions): Promise<BotInstance> {
   const redis = createFastRedis(o.redisUrl);
   redis.on('error', () => undefined);
   await waitReady(redis);
@@ -48,7 +67,8 @@ export async function startBotInstance(o: { redisUrl: string; fake: FakeFeishu; 
   const port = createFeishuPort({ appId: APP_ID, appSecret: APP_SECRET, domain: o.fake.url, redis, logger: silent, metrics });
   let bot: Bot | undefined;
   const jobs = createJobs({ redisUrl: o.redisUrl, processor: o.withWorker === false ? undefined : (n, d, j) => bot!.process(n, d, j) });
-  bot = createBot({ port, redis, jobs, tz: TZ, logger: silent, docUrlBase: 'https://example.feishu.cn', now: o.now });
+  const extra = o.configure?.({ port, redis, jobs, logger: silent, redisUrl: o.redisUrl, fake: o.fake }) ?? {};
+  bot = createBot({ port, redis, jobs, tz: TZ, logger: silent, docUrlBase: 'https://example.feishu.cn', now: o.now, ...extra });
   const app = await buildApp({
     redis,
     metrics,
@@ -73,7 +93,9 @@ export async function startBotInstance(o: { redisUrl: string; fake: FakeFeishu; 
   };
 }
 
-export async function startHarness(o: { instances?: number; now?: () => number; rateLimits?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  o: { instances?: number; now?: () => number; rateLimits?: boolean; configure?: InstanceOptions['configure'] } = {},
+): Promise<Harness> {
   const redis = await startRedis();
   const fake = await startFakeFeishu({
     appId: APP_ID,
@@ -85,7 +107,7 @@ export async function startHarness(o: { instances?: number; now?: () => number; 
     now: o.now,
   });
   const instances: BotInstance[] = [];
-  for (let i = 0; i < (o.instances ?? 1); i++) instances.push(await startBotInstance({ redisUrl: redis.url, fake, now: o.now }));
+  for (let i = 0; i < (o.instances ?? 1); i++) instances.push(await startBotInstance({ redisUrl: redis.url, fake, now: o.now, configure: o.configure }));
   fake.setBotUrl(`${instances[0]!.url}/feishu/events`);
   return {
     redis,
@@ -96,7 +118,7 @@ export async function startHarness(o: { instances?: number; now?: () => number; 
     },
     async restart(i) {
       await instances[i]!.close();
-      instances[i] = await startBotInstance({ redisUrl: redis.url, fake, now: o.now });
+      instances[i] = await startBotInstance({ redisUrl: redis.url, fake, now: o.now, configure: o.configure });
       fake.setBotUrl(`${instances[i]!.url}/feishu/events`);
     },
     async close() {
