@@ -60,7 +60,7 @@ export interface ButtonOpts {
   size?: 'tiny' | 'small' | 'medium' | 'large';
 }
 
-export function button(text: string, value: ActionValue, o: ButtonOpts = {}): El {
+export function button(text: string, value: ActionValue | Readonly<Record<string, unknown>>, o: ButtonOpts = {}): El {
   const b: El = {
     tag: 'button',
     text: plain(text),

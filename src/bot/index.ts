@@ -12,6 +12,7 @@ import { isEntryWord, TEXT } from './texts.ts';
 import { WalkthroughHandler } from './walkthrough.ts';
 import { welcomeCard } from '../report/walkthrough.ts';
 import type { Feature, Publisher, StatsSource } from './feature.ts';
+import { createImportFeature } from './import.ts';
 
 export interface BotLogger {
   info(o: object, msg?: string): void;
@@ -54,7 +55,8 @@ export function createBot(deps: BotDeps): Bot {
     publisher: deps.publisher,
     stats: deps.stats,
   });
-  const features: Feature[] = [...(deps.features ?? []), ...(deps.publisher ? [deps.publisher] : [])];
+  const importer = createImportFeature({ redis: deps.redis, port: deps.port, sessions, walkthrough, logger: deps.logger, now, tz: deps.tz });
+  const features: Feature[] = [importer, ...(deps.features ?? []), ...(deps.publisher ? [deps.publisher] : [])];
 
   async function sendCard(openId: string, card: object): Promise<void> {
     await deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: openId, msgType: 'interactive', content: card });
@@ -66,7 +68,6 @@ export function createBot(deps: BotDeps): Bot {
     if (inGroup && ev.mentions.length === 0) return;
     const uuid = safeJobId('re', ev.messageId).slice(0, 50);
     if (ev.messageType !== 'text' && ev.messageType !== 'post') {
-      if (await walkthrough.onMessage(ev)) return;
       for (const f of features) if (f.onMessage && (await f.onMessage(ev))) return;
       if (!inGroup) await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.unsupportedMessage }, uuid, chatId: ev.chatId });
       return;
@@ -85,7 +86,6 @@ export function createBot(deps: BotDeps): Bot {
       });
       return;
     }
-    if (await walkthrough.onMessage(ev)) return;
     for (const f of features) if (f.onMessage && (await f.onMessage(ev))) return;
     if (inGroup) {
       await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.groupHelp }, uuid, chatId: ev.chatId });

@@ -14,7 +14,7 @@ import {
 } from '../report/walkthrough.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { TEXT } from './texts.ts';
-import type { MessageEvent, Publisher, StatsSource } from './feature.ts';
+import type { Publisher, StatsSource } from './feature.ts';
 import type { BotLogger } from './index.ts';
 
 type CardAction = Extract<InboundEvent, { type: 'card_action' }>;
@@ -43,10 +43,6 @@ export class WalkthroughHandler {
     return ctx;
   }
 
-  /** Messages the walk-through consumes (last year's report pasted or sent as a file). */
-  async onMessage(_ev: MessageEvent): Promise<boolean> {
-    return false;
-  }
 
   /** Opens the user's current report (any device, any instance) or starts a new one. */
   async startOrResume(tenantKey: string, openId: string): Promise<{ card: object; session: Session; notice?: string }> {

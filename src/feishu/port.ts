@@ -75,6 +75,8 @@ export interface FeishuPort {
   }): Promise<{ relations: Array<{ temporaryBlockId: string; blockId: string }>; revisionId: number }>;
   grantPermission(p: { token: string; type: 'docx'; openId: string; perm: DocPerm }): Promise<void>;
   uploadFile(p: { fileName: string; fileType: FileType; data: Buffer }): Promise<{ fileKey: string }>;
+  /** Downloads a file a user sent (im message resource), at most `maxBytes`. */
+  downloadResource(p: { messageId: string; fileKey: string; type: 'file' | 'image'; maxBytes?: number }): Promise<Buffer>;
 }
 
 export interface FeishuPortOptions {
@@ -383,6 +385,25 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
       return call('im.file.create', [], async () => {
         const d = await client.im.v1.file.create({ data: { file_type: p.fileType, file_name: p.fileName, file: p.data } });
         return { fileKey: required(d?.file_key, 'file_key') };
+      });
+    },
+
+    async downloadResource(p) {
+      const max = p.maxBytes ?? 20 * 1024 * 1024;
+      return call('im.messageResource.get', [], async () => {
+        const res = await client.im.v1.messageResource.get({
+          path: { message_id: p.messageId, file_key: p.fileKey },
+          params: { type: p.type },
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.getReadableStream()) {
+          const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+          size += b.length;
+          if (size > max) throw new FeishuResponseFailure(-1, `resource larger than ${max} bytes`);
+          chunks.push(b);
+        }
+        return Buffer.concat(chunks);
       });
     },
   };

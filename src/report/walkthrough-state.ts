@@ -225,3 +225,14 @@ export interface Ctx {
 export function statsOf(s: Session, ctx: Ctx): ReportStats | undefined {
   return ctx.stats ?? s.stats;
 }
+
+/** Attaches last year's report (split by src/report/import.ts) to the session: a new revision. */
+export function attachImport(s: Session, imported: unknown, now: number): Session | null {
+  const r = importedSchema.safeParse(imported);
+  if (!r.success) return null;
+  const n: Session = structuredClone(s);
+  n.imported = r.data;
+  n.rev = s.rev + 1;
+  n.updatedAt = now;
+  return n;
+}
