@@ -78,6 +78,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     throw new StartupError(`无法连接 Redis（cannot reach Redis at REDIS_URL=${redisUrl.replace(/\/\/[^@]*@/, '//***@')}）。请检查 REDIS_URL。`);
   }
   cleanups.push(async () => redis.disconnect());
+  await checkRedisPolicy(redis, logger);
 
   const playground = isPlayground(config);
   const publicBase = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
@@ -156,6 +157,22 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
+}
+
+/** BullMQ needs noeviction, and jobs survive a Redis restart only with persistence: say so at start-up. */
+async function checkRedisPolicy(redis: ReturnType<typeof createFastRedis>, logger: pino.Logger): Promise<void> {
+  try {
+    const policy = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+    const aof = (await redis.call('CONFIG', 'GET', 'appendonly')) as string[];
+    if (policy[1] && policy[1] !== 'noeviction') {
+      logger.warn({ maxmemoryPolicy: policy[1] }, 'Redis maxmemory-policy should be noeviction (BullMQ may lose jobs otherwise): set it in redis.conf');
+    }
+    if (aof[1] && aof[1] !== 'yes') {
+      logger.warn({ appendonly: aof[1] }, 'Redis AOF is off: scheduled reminders and sessions are lost if Redis restarts (appendonly yes, appendfsync everysec)');
+    }
+  } catch {
+    // CONFIG may be disabled on managed Redis: nothing to check then.
+  }
 }
 
 /** A start-up problem the operator can fix: printed without a stack trace. */
