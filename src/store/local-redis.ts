@@ -1,5 +1,6 @@
-// `npm start` without REDIS_URL: a private redis-server from PATH, data under ./var/redis with AOF on,
-// configured as BullMQ requires (noeviction), stopped when the bot exits.
+// A private redis-server from PATH, configured as BullMQ requires (noeviction) with AOF everysec.
+// `npm start` without REDIS_URL keeps its data under ./var/redis; tests and benchmarks use a temporary folder.
+// One implementation for all three, so that what the tests run is what `npm start` runs.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -15,9 +16,10 @@ export class RedisServerMissing extends Error {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
+    s.unref();
     s.on('error', rej);
     s.listen(0, '127.0.0.1', () => {
       const a = s.address();
@@ -40,18 +42,22 @@ async function waitListening(port: number, proc: ChildProcess, timeoutMs: number
       c.once('error', () => r(false));
     });
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`redis-server did not start listening on ${port} within ${timeoutMs} ms`);
 }
 
 export interface LocalRedis {
   url: string;
+  port: number;
   dir: string;
+  /** Stops the server (SIGTERM, which flushes the AOF). */
   stop(): Promise<void>;
+  /** Starts it again on the same port and folder (after stop). */
+  start(): Promise<void>;
 }
 
-export async function startLocalRedis(dir = resolve('var/redis')): Promise<LocalRedis> {
+export async function startLocalRedis(dir = resolve('var/redis'), o: { logfile?: string } = {}): Promise<LocalRedis> {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -59,24 +65,28 @@ export async function startLocalRedis(dir = resolve('var/redis')): Promise<Local
   }
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const proc = spawn(
-    'redis-server',
-    [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-      '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
-      '--save', '', '--logfile', 'redis.log',
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitListening(port, proc, 10_000);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    dir,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null) return res();
-        proc.once('exit', () => res());
-        proc.kill('SIGTERM');
-      }),
+  let proc: ChildProcess | undefined;
+  const start = async () => {
+    const p = spawn(
+      'redis-server',
+      [
+        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+        '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
+        '--save', '', '--logfile', o.logfile ?? 'redis.log',
+      ],
+      { stdio: 'ignore' },
+    );
+    proc = p;
+    await waitListening(port, p, 10_000);
   };
+  const stop = () =>
+    new Promise<void>((res) => {
+      const p = proc;
+      proc = undefined;
+      if (!p || p.exitCode !== null) return res();
+      p.once('exit', () => res());
+      p.kill('SIGTERM');
+    });
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, port, dir, stop, start };
 }
