@@ -3,7 +3,7 @@
 // within the deadline. It knows nothing about reports: it ends in one typed InboundEvent.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type Claim, Deduper } from '../store/dedupe.ts';
+import { CALLBACK_DONE_TTL_S, type Claim, Deduper } from '../store/dedupe.ts';
 import type { Metrics } from '../metrics.ts';
 import { decryptPayload, safeEqual, signBody } from './crypto.ts';
 import { challengeSchema, type InboundEvent, InboundParseError, toInboundEvent } from './inbound.ts';
@@ -203,7 +203,8 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
       (answer) => {
         // Marked done off the response path: a duplicate arriving meanwhile sees "running", which is
         // answered the same way (events: 200; callbacks: it waits for the stored answer).
-        deduper.done(key, isCard ? JSON.stringify(answer ?? {}) : null).catch((err) => {
+        const done = isCard ? deduper.done(key, JSON.stringify(answer ?? {}), CALLBACK_DONE_TTL_S) : deduper.done(key, null);
+        done.catch((err) => {
           req.log.warn({ err: (err as Error).message }, 'could not mark event done');
         });
         return { ok: true as const, answer };

@@ -5,6 +5,8 @@
 // through the shared Redis rate limiter and the retry policy in retry.ts, and resolves to a plain typed value or
 // throws FeishuApiError. The tenant token lives in Redis (token-cache.ts) so all instances share it.
 import { randomUUID } from 'node:crypto';
+import type { ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Redis } from 'ioredis';
 import { type RateLimit, type RateLimiter, RedisRateLimiter } from './limiter.ts';
@@ -383,7 +385,10 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
       // The generated im.v1.file.create resolves to body.data ({ file_key }) rather than the envelope, so an
       // HTTP 200 with code != 0 shows up here only as a missing file_key.
       return call('im.file.create', [], async () => {
-        const d = await client.im.v1.file.create({ data: { file_type: p.fileType, file_name: p.fileName, file: p.data } });
+        // A stream with a `path` becomes a multipart file part WITH a filename (form-data reads `path`); a bare
+        // Buffer would be sent as a text field and its bytes mangled. A fresh stream for every attempt.
+        const file = Object.assign(Readable.from([p.data]), { path: p.fileName }) as unknown as ReadStream;
+        const d = await client.im.v1.file.create({ data: { file_type: p.fileType, file_name: p.fileName, file } });
         return { fileKey: required(d?.file_key, 'file_key') };
       });
     },

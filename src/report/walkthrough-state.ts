@@ -100,10 +100,16 @@ export function parseSession(json: unknown): Session | null {
 
 export const TEMPLATE: ReportTemplate = DUTY_REPORT;
 
+const yearMonthFormats = new Map<string, Intl.DateTimeFormat>();
+
 function yearMonth(now: number, tz: string): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric' }).formatToParts(
-    new Date(now),
-  );
+  // Building an Intl.DateTimeFormat costs ~100 µs: one per time zone, reused.
+  let fmt = yearMonthFormats.get(tz);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric' });
+    yearMonthFormats.set(tz, fmt);
+  }
+  const parts = fmt.formatToParts(new Date(now));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return { year: get('year'), month: get('month') };
 }

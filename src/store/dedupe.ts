@@ -10,6 +10,11 @@ import type { Redis } from 'ioredis';
 import { KEY_PREFIX } from './redis.ts';
 
 const DONE_TTL_S = 24 * 3600;
+/**
+ * Card callbacks are not re-pushed by Feishu (reference §3.2); a stored answer only serves a duplicate that
+ * arrives while the first is being answered, so it is kept minutes, not a day (answers are cards: ~5 KB each).
+ */
+export const CALLBACK_DONE_TTL_S = 10 * 60;
 /** How long a claim may stay "running" before another delivery may take over (a crashed instance). */
 const CLAIM_TTL_S = 60;
 const RUNNING = 'running';
@@ -31,8 +36,8 @@ export class Deduper {
     return { kind: 'running' };
   }
 
-  async done(key: string, answer: string | null): Promise<void> {
-    await this.redis.set(key, DONE + (answer ?? ''), 'EX', DONE_TTL_S);
+  async done(key: string, answer: string | null, ttlS = DONE_TTL_S): Promise<void> {
+    await this.redis.set(key, DONE + (answer ?? ''), 'EX', ttlS);
   }
 
   async release(key: string): Promise<void> {

@@ -1,4 +1,6 @@
 // The fake Open Platform's REST side, driven through the official SDK over real HTTP.
+import type { ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeFeishu, startFakeFeishu, textOfDocument } from '../../src/playground/fake/index.ts';
@@ -246,16 +248,24 @@ describe('messages', () => {
   });
 
   it('uploads a file (multipart) and sends it as a file message', async () => {
-    const up = await client.im.v1.file.create({ data: { file_type: 'pdf', file_name: '述职报告.pdf', file: Buffer.from('%PDF-1.4 fake') } });
+    // Binary bytes (not valid UTF-8) must arrive intact: the file goes as a file part with a filename.
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.4 '), Buffer.from([0xff, 0xfe, 0x00, 0x80])]);
+    const stream = Object.assign(Readable.from([bytes]), { path: '述职报告.pdf' }) as unknown as ReadStream;
+    const up = await client.im.v1.file.create({ data: { file_type: 'pdf', file_name: '述职报告.pdf', file: stream } });
     expect(up?.file_key).toMatch(/^file_v3_/);
     expect(fake.file(up!.file_key!)).toMatchObject({ fileName: '述职报告.pdf', fileType: 'pdf' });
-    expect(fake.file(up!.file_key!)?.data.toString()).toBe('%PDF-1.4 fake');
+    expect(fake.file(up!.file_key!)?.data.equals(bytes)).toBe(true);
+    // A bare Buffer is sent as a text field without a filename: refused, never stored corrupted.
+    const bare = await client.im.v1.file
+      .create({ data: { file_type: 'pdf', file_name: 'x.pdf', file: Buffer.from('%PDF') } })
+      .catch((e: { response?: { data?: { code?: number } } }) => e.response?.data);
+    expect(bare).toMatchObject({ code: 234001 });
     const m = await client.im.v1.message.create({
       params: { receive_id_type: 'chat_id' },
       data: { receive_id: 'oc_branch', msg_type: 'file', content: JSON.stringify({ file_key: up!.file_key }) },
     });
     expect(m.code).toBe(0);
-    expect(fake.callsTo('im.file.create')[0]?.body).toEqual({ file_type: 'pdf', file_name: '述职报告.pdf', size: 13 });
+    expect(fake.callsTo('im.file.create')[0]?.body).toEqual({ file_type: 'pdf', file_name: '述职报告.pdf', size: bytes.length });
   });
 });
 

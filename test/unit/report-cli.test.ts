@@ -99,7 +99,7 @@ describe('report compile (child process)', () => {
     const [a, b, c] = await Promise.all([
       run('compile', notJson),
       run('compile', invalid),
-      run('compile', join(FIXTURES, 'answers-2023.json'), '--format', 'docx'),
+      run('compile', join(FIXTURES, 'answers-2023.json'), '--format', 'pdf'),
     ]);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('不是有效的 JSON');
@@ -108,7 +108,7 @@ describe('report compile (child process)', () => {
     expect(b.stderr).toContain('setup.orgType');
     expect(b.stderr).toContain('stats.year');
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('不支持的格式“docx”');
+    expect(c.stderr).toContain('不支持的格式“pdf”');
     expect(a.stdout + b.stdout + c.stdout).toBe('');
   });
 });

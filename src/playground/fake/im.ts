@@ -449,7 +449,10 @@ export function imRoutes(world: World): Route[] {
         req.recordBody = { file_type: fields.file_type, file_name: fields.file_name, size };
         const f = check(uploadFields, fields, FILE_PARAM);
         if (file === null) throw badRequest(FILE_PARAM, 'invalid param: file is required');
-        const data = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.from(file, 'utf8');
+        // A part without a filename is a plain text field, not a file: its bytes would not survive (binary
+        // content decoded as UTF-8). Refuse it rather than store corrupted data.
+        if (!(file instanceof Blob)) throw badRequest(FILE_PARAM, 'invalid param: file must be sent as a file part with a filename');
+        const data = Buffer.from(await file.arrayBuffer());
         if (data.length === 0) throw badRequest(234006, 'The file is empty.');
         if (data.length > FILE_MAX_BYTES) throw badRequest(234006, 'The file size exceeds the limit (30 MB).');
         const key = newId.file();
