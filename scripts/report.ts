@@ -1,29 +1,37 @@
 // `npm run report -- <command> …`: the report tools on the command line.
 //   lint FILE [--year 2023] [--max-chars 5000] [--json]   check a report text (FILE "-" reads stdin)
-//   compile ANSWERS.json [--format md|txt]                compose a report from answers (+ optional "stats")
+//   compile ANSWERS.json [--format md|txt|docx] [--out FILE]  compose a report from answers (+ optional "stats");
+//                                                         docx (GB/T 9704 layout) needs --out
+//   parse-activity "TEXT" [--today YYYY-MM-DD] [--members N] [--json]  the activities a chat message logs
 // A small dispatcher on the first argument: add a command by adding an entry to COMMANDS, and a compile
 // output format by adding an entry to FORMATS. Exit codes: 0 ok, 1 findings, 2 usage or input error.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isIsoDate, todayIn } from '../src/activity/dates.ts';
+import { parseActivities, toActivityJson } from '../src/activity/parse.ts';
 import { composeReport } from '../src/report/compose.ts';
 import { type Finding, lintReport } from '../src/report/lint/index.ts';
 import { renderMarkdown, renderText } from '../src/report/render-text.ts';
 import { DUTY_REPORT } from '../src/report/template.ts';
+import { renderWord } from '../src/publish/word.ts';
 import { type ReportTree, answersSchema, statsSchema } from '../src/report/types.ts';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): string;
+  /** Writes --out files; defaults to the file system. */
+  writeFile?(path: string, data: string | Buffer): void;
 }
 
 const defaultIo: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p === '-' ? 0 : p, 'utf8'),
+  writeFile: (p, data) => writeFileSync(p, data),
 };
 
 /** A mistake in how the command was called or in its input file: message to stderr, exit 2. */
@@ -34,10 +42,11 @@ interface Command {
   run(args: string[], io: Io): number | Promise<number>;
 }
 
-/** Output formats of `compile`. */
-export const FORMATS: Record<string, (tree: ReportTree) => string> = {
+/** Output formats of `compile`: text formats, or a binary file (written to --out). */
+export const FORMATS: Record<string, (tree: ReportTree) => string | Promise<Buffer>> = {
   txt: renderText,
   md: renderMarkdown,
+  docx: renderWord,
 };
 
 function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, usage: string) {
@@ -97,9 +106,9 @@ function formatIssues(error: z.ZodError): string {
 }
 
 const compile: Command = {
-  usage: `npm run report -- compile ANSWERS.json [--format ${Object.keys(FORMATS).join('|')}]`,
-  run(args, io) {
-    const { values, positionals } = parse(args, { format: { type: 'string' } }, this.usage);
+  usage: `npm run report -- compile ANSWERS.json [--format ${Object.keys(FORMATS).join('|')}] [--out FILE]`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, this.usage);
     if (positionals.length !== 1) throw new UsageError(`请指定一个答案文件（ANSWERS.json）。\n用法：${this.usage}`);
     const format = values.format ?? 'txt';
     const render = FORMATS[format];
@@ -119,12 +128,58 @@ const compile: Command = {
       const issues = [answers.error, extra.error].filter((e) => e !== undefined).map(formatIssues);
       throw new UsageError(`${path} 的内容不符合答案文件格式：\n${issues.join('\n')}`);
     }
-    io.stdout(render(composeReport(DUTY_REPORT, answers.data, extra.data.stats)));
+    const output = render(composeReport(DUTY_REPORT, answers.data, extra.data.stats));
+    const out = values.out;
+    if (typeof output === 'string' && !out) {
+      io.stdout(output);
+      return 0;
+    }
+    if (!out) {
+      (output as Promise<Buffer>).catch(() => undefined);
+      throw new UsageError(`--format ${format} 生成的是文件，请用 --out 指定保存位置，例如 --out 述职报告.docx`);
+    }
+    const data = await output;
+    try {
+      (io.writeFile ?? defaultIo.writeFile!)(out, data);
+    } catch (err) {
+      throw new UsageError(`无法写入文件 ${out}：${(err as Error).message}`);
+    }
+    io.stdout(`已生成：${out}\n`);
     return 0;
   },
 };
 
-export const COMMANDS: Record<string, Command> = { lint, compile };
+const parseActivity: Command = {
+  usage: 'npm run report -- parse-activity "TEXT" [--today YYYY-MM-DD] [--members N] [--json]',
+  run(args, io) {
+    const { values, positionals } = parse(args, { today: { type: 'string' }, members: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
+    if (positionals.length !== 1) throw new UsageError(`请给出一条消息的文字（"-" 从标准输入读取）。\n用法：${this.usage}`);
+    const today = values.today ?? todayIn(Date.now(), process.env.BOT_TZ || 'Asia/Shanghai');
+    if (!isIsoDate(today)) throw new UsageError(`--today 应为 YYYY-MM-DD 格式的日期，收到“${today}”。`);
+    const members = intOption(values.members, 'members', 1, 100_000);
+    const text = positionals[0] === '-' ? readInput('-', io) : positionals[0]!;
+    const found = parseActivities(text, { today, ...(members ? { memberCount: members } : {}) });
+    if (values.json) {
+      io.stdout(`${JSON.stringify(found.map(toActivityJson))}\n`);
+      return 0;
+    }
+    if (found.length === 0) {
+      io.stdout('未识别到活动。\n');
+      return 0;
+    }
+    const lines = found.map(
+      (a, i) =>
+        `${i + 1}. ${a.date} ${a.kind ?? '（类型不明）'}` +
+        (a.attendees !== null ? ` ${a.attendees}人` : a.allMembers ? ' 全体党员' : '') +
+        (a.hours !== null ? ` ${a.hours}小时` : '') +
+        (a.topic ? ` 主题：${a.topic}` : ''),
+    );
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { lint, compile, 'parse-activity': parseActivity };
 
 function usage(): string {
   return ['用法：', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n') + '\n';

@@ -1,14 +1,19 @@
 // Process entry: config → Redis → (playground: the embedded fake Open Platform) → bot → listen.
 // Graceful shutdown on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { REDACT, buildApp } from './app.ts';
+import { createActivityFeature } from './activity/feature.ts';
 import { createBot } from './bot/index.ts';
 import { ConfigError, type Config, isPlayground, loadConfig } from './config.ts';
 import { createFeishuPort } from './feishu/port.ts';
 import { createJobs } from './jobs/queue.ts';
 import { createMetrics } from './metrics.ts';
-import { startPlayground } from './playground/index.ts';
+import { createPublisher } from './publish/publisher.ts';
+import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlayground } from './playground/index.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
 import { createFastRedis, waitReady } from './store/redis.ts';
 
@@ -24,6 +29,39 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = pino({ level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
+  const stack = await startStack(config, { logger });
+  process.stdout.write(banner(stack));
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await stack.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** What startStack started: the bot's server and, in playground mode, the fake Open Platform and its clock. */
+export interface Stack {
+  /** Base URL of the bot's server, e.g. http://127.0.0.1:3000 (the playground page is at `${url}/`). */
+  url: string;
+  app: FastifyInstance;
+  /** Set in playground mode (no FEISHU_APP_ID). */
+  playground?: Playground;
+  /** The fake clock (playground mode only): the fake, the edge and the bot read it. */
+  clock?: PlaygroundClock;
+  /** Stops everything, last started first. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole process wiring (Redis, playground fake, port, jobs, bot, server), listening when it returns.
+ * `npm start` and the browser test both run it. PORT 0 picks a free port.
+ */
+export async function startStack(config: Config, o: { logger?: pino.Logger } = {}): Promise<Stack> {
+  const logger = o.logger ?? pino({ level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
   const cleanups: Array<() => Promise<void>> = [];
   const runCleanups = async () => {
     // Last started, first stopped.
@@ -36,24 +74,30 @@ async function main(): Promise<void> {
     }
   };
   try {
-    await start(config, logger, cleanups);
+    const started = await start(config, logger, cleanups);
+    return { ...started, close: runCleanups };
   } catch (err) {
     await runCleanups();
     throw err;
   }
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    await runCleanups();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-async function start(config: Config, logger: pino.Logger, cleanups: Array<() => Promise<void>>): Promise<void> {
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      if (addr && typeof addr === 'object') srv.close(() => resolve(addr.port));
+      else reject(new Error('no free port'));
+    });
+  });
+}
+
+async function start(config: Config, logger: pino.Logger, cleanups: Array<() => Promise<void>>): Promise<Omit<Stack, 'close'>> {
+  // The public base goes into the fake (bot URL) and the bot (document links) before the server listens.
+  const listenPort = config.PORT === 0 ? await freePort(config.HOST) : config.PORT;
 
   let localRedis: LocalRedis | undefined;
   let redisUrl = config.REDIS_URL;
@@ -81,7 +125,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   await checkRedisPolicy(redis, logger);
 
   const playground = isPlayground(config);
-  const publicBase = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const publicBase = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${listenPort}`;
   let feishu = {
     appId: config.FEISHU_APP_ID ?? '',
     appSecret: config.FEISHU_APP_SECRET ?? '',
@@ -90,7 +134,9 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     domain: config.FEISHU_DOMAIN,
     docUrlBase: config.FEISHU_DOC_URL_BASE,
   };
-  let pg: Awaited<ReturnType<typeof startPlayground>> | undefined;
+  let pg: Playground | undefined;
+  // Playground only: one fake clock for the fake Open Platform, the edge and the bot (the page jumps it forward).
+  const clock = playground ? createPlaygroundClock() : undefined;
   if (playground) {
     const secrets = {
       appId: 'cli_0123456789abcdef',
@@ -98,7 +144,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
       encryptKey: randomBytes(16).toString('hex'),
       verificationToken: randomBytes(12).toString('hex'),
     };
-    pg = await startPlayground({ ...secrets, botUrl: `${publicBase}/feishu/events`, logger });
+    pg = await startPlayground({ ...secrets, botUrl: `${publicBase}/feishu/events`, logger, clock, tz: config.BOT_TZ });
     feishu = { ...secrets, domain: pg.fake.url, docUrlBase: `${publicBase}/playground` };
     cleanups.push(() => pg!.close());
   }
@@ -116,6 +162,18 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   const jobs = createJobs({ redisUrl, processor: (name, data, job) => bot!.process(name, data, job), logger });
   cleanups.push(() => jobs.close());
   metrics.setQueueDepthSource(() => jobs.depth());
+  const now = clock?.now;
+  const activity = createActivityFeature({ port, redis, jobs, logger, tz: config.BOT_TZ, now });
+  const publisher = createPublisher({
+    port,
+    redis,
+    jobs,
+    logger,
+    tz: config.BOT_TZ,
+    docUrlBase: feishu.docUrlBase,
+    folderToken: config.FEISHU_FOLDER_TOKEN,
+    now,
+  });
   bot = createBot({
     port,
     redis,
@@ -124,7 +182,12 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     logger,
     docUrlBase: feishu.docUrlBase,
     folderToken: config.FEISHU_FOLDER_TOKEN,
+    now,
+    features: [activity.feature],
+    publisher,
+    stats: activity.stats,
   });
+  await activity.schedule();
 
   const app = await buildApp({
     redis,
@@ -135,11 +198,18 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     maxSkewS: config.FEISHU_MAX_SKEW_S,
     onLateFailure: bot.onLateFailure,
     logger,
+    now: clock?.now,
     plugins: pg ? [pg.routes] : [],
   });
   cleanups.push(() => app.close());
 
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.listen({ port: listenPort, host: config.HOST });
+  return { url: publicBase, app, playground: pg, clock };
+}
+
+/** The start-up message: where to send events and, in playground mode, where to open the page. */
+function banner(stack: Stack): string {
+  const publicBase = stack.url;
   const lines = [
     '',
     '述职助手 (shuzhi-bot) 已启动',
@@ -147,16 +217,15 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     `  健康检查 (health):             ${publicBase}/healthz`,
     `  指标 (metrics):                ${publicBase}/metrics`,
   ];
-  if (playground) {
+  if (stack.playground) {
     lines.push(
       '',
       '未配置飞书应用 (FEISHU_APP_ID)，已进入本地体验模式 (playground):',
       `  在浏览器中打开 ${publicBase}/ 即可像在飞书中一样使用机器人`,
-      `  内置的模拟飞书开放平台 (fake Open Platform): ${pg!.fake.url}`,
+      `  内置的模拟飞书开放平台 (fake Open Platform): ${stack.playground.fake.url}`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
-
+  return `${lines.join('\n')}\n\n`;
 }
 
 /** BullMQ needs noeviction, and jobs survive a Redis restart only with persistence: say so at start-up. */
@@ -178,7 +247,9 @@ async function checkRedisPolicy(redis: ReturnType<typeof createFastRedis>, logge
 /** A start-up problem the operator can fix: printed without a stack trace. */
 class StartupError extends Error {}
 
-main().catch((err) => {
+// Runs only as the process entry (`tsx src/main.ts`), not when a test imports startStack.
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) main().catch((err) => {
   if (err instanceof StartupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);

@@ -1,8 +1,14 @@
 // Playground mode: the embedded fake Open Platform with a small demo organization, and (on the bot's own
 // server) the routes of the local web chat. Everything the page does goes through the fake, which turns it
 // into the same signed events and card callbacks Feishu sends to POST /feishu/events.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { type PlaygroundAssets, playgroundRoutes } from './api.ts';
+import { createPlaygroundClock, type PlaygroundClock } from './clock.ts';
 import { type FakeFeishu, startFakeFeishu } from './fake/index.ts';
+
+export { createPlaygroundClock, type PlaygroundClock } from './clock.ts';
 
 export const DEMO_USERS = [
   { openId: 'ou_demo_secretary', name: '张书记', role: '党支部书记' },
@@ -15,8 +21,31 @@ export const DEMO_GROUP = { chatId: 'oc_demo_group', name: '2026年度述职工�
 
 export interface Playground {
   fake: FakeFeishu;
+  clock: PlaygroundClock;
   routes(app: FastifyInstance): Promise<void>;
   close(): Promise<void>;
+}
+
+const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+
+/** Bundles the page's client (plain TypeScript) with esbuild, in memory: no build step before `npm start`. */
+export async function buildAssets(): Promise<PlaygroundAssets> {
+  const { build } = await import('esbuild');
+  const r = await build({
+    entryPoints: [`${WEB_DIR}main.ts`],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const js = r.outputFiles[0]?.text;
+  if (!js) throw new Error('playground: esbuild produced no bundle');
+  const [html, css] = await Promise.all([readFile(`${WEB_DIR}index.html`, 'utf8'), readFile(`${WEB_DIR}styles.css`, 'utf8')]);
+  return { html, js, css };
 }
 
 export async function startPlayground(o: {
@@ -26,7 +55,13 @@ export async function startPlayground(o: {
   verificationToken: string;
   botUrl: string;
   logger?: { info(...a: unknown[]): void; warn(...a: unknown[]): void };
+  /** The fake clock shared with the bot (main creates it). Default: a fresh one at real time. */
+  clock?: PlaygroundClock;
+  /** Zone the page shows times in. Default Asia/Shanghai. */
+  tz?: string;
 }): Promise<Playground> {
+  const clock = o.clock ?? createPlaygroundClock();
+  const assets = await buildAssets();
   const fake = await startFakeFeishu({
     appId: o.appId,
     appSecret: o.appSecret,
@@ -34,6 +69,7 @@ export async function startPlayground(o: {
     verificationToken: o.verificationToken,
     botUrl: o.botUrl,
     logger: o.logger,
+    now: clock.now,
   });
   for (const u of DEMO_USERS) fake.addUser({ openId: u.openId, name: u.name });
   fake.addChat({
@@ -47,9 +83,8 @@ export async function startPlayground(o: {
   });
   return {
     fake,
-    routes: async (_app) => {
-      // The web chat (issue: the local playground) registers its routes here.
-    },
+    clock,
+    routes: playgroundRoutes({ fake, clock, users: DEMO_USERS, group: DEMO_GROUP, tz: o.tz ?? 'Asia/Shanghai', assets }),
     close: () => fake.close(),
   };
 }
