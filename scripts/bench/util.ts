@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { startLocalRedis } from '../../src/store/local-redis.ts';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export async function startBenchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'shuzhi-bench-redis-'));
@@ -18,8 +18,19 @@ export async function startBenchRedis(): Promise<{ url: string; stop(): Promise<
 }
 
 /** Starts `tsx FILE ARGS…` and resolves with its LISTENING address. */
+/**
+ * Bundles FILE with esbuild the way `npm start` bundles the bot (scripts/build.mjs: dependencies external, plain
+ * node, no TypeScript loader), so that a child's memory and speed are production's. Returns the bundle's path.
+ */
+async function bundle(file: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = join('dist', 'bench', `${basename(file).replace(/\.ts$/, '')}.mjs`);
+  await build({ entryPoints: [file], outfile: out, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  return out;
+}
+
 export async function startChild(file: string, args: string[]): Promise<{ address: string; proc: ChildProcess; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [await bundle(file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const address = await new Promise<string>((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (d: Buffer) => {

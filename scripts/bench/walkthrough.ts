@@ -491,7 +491,7 @@ export async function benchWalkthrough(): Promise<void> {
     report(`paced (think 0–${2 * THINK_MS} ms)`, botPaced, basePaced);
     report(`burst (no think time, ${USERS} in flight)`, botBurst, baseBurst);
     process.stdout.write(
-      `redis after the bot's walks: used_memory ${fmt(redisMem.usedMb)} MB; deduplication keys (callback answers kept 24 h) ${redisMem.dedupeKeys}, ${fmt(redisMem.dedupeMb)} MB; report keys ${redisMem.sessionKeys}, ${fmt(redisMem.sessionMb)} MB\n` +
+      `redis after the bot's walks: used_memory ${fmt(redisMem.usedMb)} MB; deduplication keys (callback answers, kept 10 min) ${redisMem.dedupeKeys}, ${fmt(redisMem.dedupeMb)} MB; report keys ${redisMem.sessionKeys}, ${fmt(redisMem.sessionMb)} MB\n` +
         `bot memory: idle before the walks ${fmt(rssIdle / MB, 0)} MB RSS; after both scenarios and a full GC ${fmt(afterGc.rss / MB, 0)} MB RSS, ${fmt(afterGc.heapUsed / MB, 0)} MB heap used\n`,
     );
   } finally {

@@ -2,6 +2,7 @@
 // server) the routes of the local web chat. Everything the page does goes through the fake, which turns it
 // into the same signed events and card callbacks Feishu sends to POST /feishu/events.
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type PlaygroundAssets, playgroundRoutes } from './api.ts';
@@ -26,7 +27,13 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+/**
+ * The page's sources: beside this file when run from src/ (tsx, tests), or under src/playground/web of the
+ * package when run from the production bundle (dist/main.js, see scripts/build.mjs).
+ */
+const WEB_DIR = [new URL('./web/', import.meta.url), new URL('../src/playground/web/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((d) => existsSync(`${d}main.ts`)) ?? fileURLToPath(new URL('./web/', import.meta.url));
 
 /** Bundles the page's client (plain TypeScript) with esbuild, in memory: no build step before `npm start`. */
 export async function buildAssets(): Promise<PlaygroundAssets> {
