@@ -6,6 +6,7 @@
 //   component without a (unique) name, 200550 too many components / nested too deep, 200570 bad property.
 // Where the exact code of a rule is not documented the checker picks the closest one; callers should
 // assert on `ok` and on `message`, not on which of these codes a rule maps to.
+import { HEADER_TEMPLATES as HEADER_TEMPLATE_LIST, TEXT_TAGS as TEXT_TAG_LIST } from '../../feishu/card-spec.ts';
 
 export type CardCheckResult =
   | { ok: true; components: number }
@@ -39,22 +40,8 @@ const V1_ONLY_TAGS = new Set(['action', 'note']);
 const INTERACTIVE_TAGS = new Set(['input', 'button', 'select_static', 'multi_select_static', 'date_picker', 'checker']);
 const CONTAINER_TAGS = new Set(['column_set', 'collapsible_panel', 'form']);
 const ELEMENT_ID = /^[a-zA-Z][a-zA-Z0-9_]{0,19}$/;
-const TEXT_TAGS = new Set(['plain_text', 'lark_md', 'markdown']);
-const HEADER_TEMPLATES = new Set([
-  'blue',
-  'wathet',
-  'turquoise',
-  'green',
-  'yellow',
-  'orange',
-  'red',
-  'carmine',
-  'violet',
-  'purple',
-  'indigo',
-  'grey',
-  'default',
-]);
+const TEXT_TAGS = new Set(TEXT_TAG_LIST);
+const HEADER_TEMPLATES = new Set(HEADER_TEMPLATE_LIST);
 
 class CardError extends Error {
   constructor(

@@ -8,29 +8,13 @@ import { gateway400, gateway429, type RateRule } from './rate-limit.ts';
 import { type ApiReply, check, type Route } from './server.ts';
 import type { FakeBlock, FakeDocument } from './types.ts';
 import type { World } from './world.ts';
+import { TEXT_FIELD_OF_TYPE } from '../../feishu/docx-blocks.ts';
 
 const DOCX_PARAM = 1770001;
 const DRIVE_PARAM = 1061002;
 const SECOND = 1000;
 
-/** Text-like block types and their payload field (reference §6.3). */
-export const TEXT_FIELD_OF_TYPE: Record<number, string> = {
-  2: 'text',
-  3: 'heading1',
-  4: 'heading2',
-  5: 'heading3',
-  6: 'heading4',
-  7: 'heading5',
-  8: 'heading6',
-  9: 'heading7',
-  10: 'heading8',
-  11: 'heading9',
-  12: 'bullet',
-  13: 'ordered',
-  14: 'code',
-  15: 'quote',
-  17: 'todo',
-};
+export { TEXT_FIELD_OF_TYPE };
 /** Blocks whose payload is an (almost) empty object. */
 const EMPTY_FIELD_OF_TYPE: Record<number, string> = { 19: 'callout', 22: 'divider', 34: 'quote_container' };
 /** Blocks that may not have children (headings, code, divider). */

@@ -8,6 +8,7 @@
 // card the bot can send through it, so cards and renderer stay honest.
 import { escapeHtml, px } from './html.ts';
 import { type MarkdownOptions, renderInline, renderMarkdown, unsupportedMarkdownTags } from './markdown.ts';
+import { HEADER_TEMPLATES, TEXT_TAGS } from '../../feishu/card-spec.ts';
 
 export type RenderOptions = MarkdownOptions;
 
@@ -86,22 +87,7 @@ export const BUTTON_TYPES: readonly string[] = [
   'danger_filled',
 ];
 export const INPUT_TYPES: readonly string[] = ['text', 'multiline_text', 'password'];
-export const HEADER_TEMPLATES: readonly string[] = [
-  'blue',
-  'wathet',
-  'turquoise',
-  'green',
-  'yellow',
-  'orange',
-  'red',
-  'carmine',
-  'violet',
-  'purple',
-  'indigo',
-  'grey',
-  'default',
-];
-const TEXT_TAGS = ['plain_text', 'lark_md', 'markdown'];
+export { HEADER_TEMPLATES };
 
 // --- honesty check ----------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // A docx document of the fake (blocks as Feishu stores them, reference §6.3) → HTML page content. Pure.
 import { escapeHtml, safeUrl } from './html.ts';
 import { mentionChip, type MarkdownOptions } from './markdown.ts';
+import { TEXT_FIELD_OF_TYPE } from '../../feishu/docx-blocks.ts';
 
 export interface DocBlock {
   block_id: string;
@@ -22,23 +23,6 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const FIELD: Record<number, string> = {
-  2: 'text',
-  3: 'heading1',
-  4: 'heading2',
-  5: 'heading3',
-  6: 'heading4',
-  7: 'heading5',
-  8: 'heading6',
-  9: 'heading7',
-  10: 'heading8',
-  11: 'heading9',
-  12: 'bullet',
-  13: 'ordered',
-  14: 'code',
-  15: 'quote',
-  17: 'todo',
-};
 
 function runs(payload: unknown, o: MarkdownOptions): string {
   if (!isObj(payload) || !Array.isArray(payload.elements)) return '';
@@ -95,7 +79,7 @@ export function renderDocument(doc: DocView, o: MarkdownOptions = {}): string {
   };
   const block = (b: DocBlock, ordinal: number): string => {
     seen.add(b.block_id);
-    const field = FIELD[b.block_type];
+    const field = TEXT_FIELD_OF_TYPE[b.block_type];
     const payload = field ? b[field] : undefined;
     const inner = children(b);
     const sub = inner ? `<div class="doc-children">${inner}</div>` : '';
