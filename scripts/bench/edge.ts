@@ -5,7 +5,7 @@ import { messageEvent, sealed } from '../../test/support/payloads.ts';
 import { fmt, startBenchRedis, startChild } from './util.ts';
 
 const KEY = 'bench-encrypt-key';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 50;
 
 interface Result {
@@ -37,19 +37,44 @@ async function run(address: string): Promise<Result> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 export async function benchEdge(): Promise<void> {
   const redis = await startBenchRedis();
-  const results: Record<string, Result> = {};
+  const rounds: Record<'baseline' | 'bot', Result[]> = { baseline: [], bot: [] };
   try {
-    for (const mode of ['baseline', 'bot'] as const) {
-      const child = await startChild('scripts/bench/edge-server.ts', [mode, redis.url, KEY]);
-      await run(child.address); // warm-up (JIT, connections)
-      results[mode] = await run(child.address);
-      await child.stop();
+    // Both servers stay up; runs alternate (a, b, a, b, …) so that machine noise hits both alike.
+    const children = {
+      baseline: await startChild('scripts/bench/edge-server.ts', ['baseline', redis.url, KEY]),
+      bot: await startChild('scripts/bench/edge-server.ts', ['bot', redis.url, KEY]),
+    };
+    try {
+      for (const mode of ['baseline', 'bot'] as const) await run(children[mode].address); // warm-up
+      for (let i = 0; i < ROUNDS; i++) {
+        for (const mode of ['baseline', 'bot'] as const) rounds[mode].push(await run(children[mode].address));
+      }
+    } finally {
+      await children.baseline.stop();
+      await children.bot.stop();
     }
   } finally {
     await redis.stop();
   }
+  const med = (rs: Result[]): Result => ({
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+  });
+  const results = { baseline: med(rounds.baseline), bot: med(rounds.bot) };
+  const ratios = rounds.bot.map((b, i) => b.rps / rounds.baseline[i]!.rps);
+  process.stdout.write(`${ROUNDS} alternating rounds of ${SECONDS} s each; medians below; per-round ratios ${ratios.map((r) => fmt(r, 2)).join(', ')}\n`);
   const a = results.baseline!;
   const b = results.bot!;
   const line = (name: string, r: Result) =>
