@@ -1,9 +1,15 @@
 // npm run bench: every benchmark prints its figures and its ratio against a baseline measured in the same run.
 import { benchEdge } from './bench/edge.ts';
+import { benchPublish } from './bench/publish.ts';
+import { benchNudges } from './bench/nudges.ts';
+import { benchWalkthrough } from './bench/walkthrough.ts';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<void>> = {
   edge: benchEdge,
+  publish: benchPublish,
+  nudges: benchNudges,
+  walkthrough: benchWalkthrough,
 };
 
 for (const [name, run] of Object.entries(benches)) {

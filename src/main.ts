@@ -12,6 +12,7 @@ import { ConfigError, type Config, isPlayground, loadConfig } from './config.ts'
 import { createFeishuPort } from './feishu/port.ts';
 import { createJobs } from './jobs/queue.ts';
 import { createMetrics } from './metrics.ts';
+import { createDeadlineFeature } from './nudges/feature.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlayground } from './playground/index.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
@@ -174,6 +175,16 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     folderToken: config.FEISHU_FOLDER_TOKEN,
     now,
   });
+  const deadlines = createDeadlineFeature({
+    port,
+    redis,
+    jobs,
+    logger,
+    tz: config.BOT_TZ,
+    now,
+    // Bound late: the walk-through lives inside the bot, which is built just below.
+    openWalkthrough: (tenantKey, openId) => bot!.openWalkthrough(tenantKey, openId),
+  });
   bot = createBot({
     port,
     redis,
@@ -183,11 +194,19 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     docUrlBase: feishu.docUrlBase,
     folderToken: config.FEISHU_FOLDER_TOKEN,
     now,
-    features: [activity.feature],
+    features: [activity.feature, deadlines.feature],
     publisher,
     stats: activity.stats,
   });
   await activity.schedule();
+  // Re-adds the delayed jobs of every active deadline (idempotent: deterministic job ids).
+  await deadlines.reconcile();
+  if (clock) {
+    // Playground: jumping the fake clock runs the reminders planned in the skipped interval, in order.
+    clock.onChange(({ from, to }) => {
+      deadlines.replay(from, to).catch((err) => logger.error({ err }, 'replaying reminders after a clock jump failed'));
+    });
+  }
 
   const app = await buildApp({
     redis,

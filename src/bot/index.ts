@@ -38,6 +38,8 @@ export interface BotDeps {
 
 export interface Bot {
   handle(ev: InboundEvent): Promise<CallbackAnswer | undefined>;
+  /** The walk-through card that opens (or resumes) a user's report: for features such as deadline nudges. */
+  openWalkthrough(tenantKey: string, openId: string): Promise<object>;
   process(name: string, data: unknown, job: Job): Promise<void>;
   onLateFailure(ev: InboundEvent, err: unknown): Promise<void>;
 }
@@ -132,6 +134,9 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     handle,
+    async openWalkthrough(tenantKey, openId) {
+      return (await walkthrough.startOrResume(tenantKey, openId)).card;
+    },
     async process(name, data) {
       if (name === 'event') {
         await handle(data as InboundEvent);
