@@ -2,18 +2,24 @@
 // `npm start` wires it (startStack: private redis-server, the embedded fake Open Platform, the bot, one
 // server): a secretary writes a whole report through the cards. Screenshots go to test/artifacts/.
 //
-// Steps that need features still being built get their own `it` blocks when those land: "generate the
-// document and open it" (publisher), "log an activity and see it in 统计" (activity log), "as group owner
-// set a deadline and see the progress card" (deadlines). They are listed below as it.todo, not faked.
+// Then the features wired in startStack: 生成文档 (a BullMQ job writes the document, a result card links to
+// it, the document page reads as the composed report), the activity log (log, confirm, 统计), and, as the
+// group owner, a deadline set through the card form with the progress card; finally the fake clock jumps to
+// the first reminder day and the group reminder arrives (main replays reminders on clock jumps).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM_FIELDS } from '../../cards/deadline.ts';
 import { galleryCards } from '../../cards/gallery.ts';
-import { loadConfig } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { type Stack, startStack } from '../../src/main.ts';
-import { DEMO_GROUP } from '../../src/playground/index.ts';
+import { DEMO_GROUP, DEMO_USERS } from '../../src/playground/index.ts';
+import { treeOf } from '../../src/publish/publisher.ts';
+import { createFastRedis, waitReady } from '../../src/store/redis.ts';
+import { SessionStore } from '../../src/store/sessions.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,6 +53,7 @@ const opening = (year: string) =>
 
 let redis: TestRedis;
 let stack: Stack;
+let config: Config;
 let context: BrowserContext;
 let page: Page;
 let userDataDir: string;
@@ -76,14 +83,90 @@ async function waitForTitle(card: Locator, text: string): Promise<void> {
   await card.locator('.card-title', { hasText: text }).waitFor();
 }
 
+/** The bot's card messages in the open chat whose title contains `title`. */
+function botCards(p: Page, title: string): Locator {
+  return p.locator('.msg-in', { has: p.locator('.card-title', { hasText: title }) });
+}
+
+/** The text of a message's card, whitespace collapsed. */
+async function cardText(msg: Locator): Promise<string> {
+  return ((await msg.locator('.card').textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
+/** Opens a chat of the current identity from the chat list and waits until it is the open one. */
+async function openChat(chatId: string): Promise<void> {
+  await page.locator(`.chat-item[data-chat="${chatId}"]`).click();
+  await page.locator(`.chat-item.active[data-chat="${chatId}"]`).waitFor();
+}
+
+/**
+ * Switches the page to a demo identity with one of its chats open. Switching identity opens the chat of the
+ * same kind (p2p or group) as the open one, so that kind is opened first and the switch lands on the wanted
+ * chat: a click right after the switch could otherwise be overtaken by the chat the switch opens.
+ */
+async function actAs(openId: string, chat: 'p2p' | 'group'): Promise<void> {
+  const fake = stack.playground!.fake;
+  const chatOf = (who: string) => (chat === 'p2p' ? fake.p2pChatOf(who) : DEMO_GROUP.chatId);
+  const current = await page.locator('#identity').inputValue();
+  if (current !== openId) {
+    await openChat(chatOf(current));
+    await page.locator('#identity').selectOption(openId);
+    await page.locator(`.chat-item.active[data-chat="${chatOf(openId)}"]`).waitFor();
+    await page.locator(`.chat-item[data-chat="${fake.p2pChatOf(openId)}"]`).waitFor();
+  } else {
+    await openChat(chatOf(openId));
+  }
+  await page.locator('#chat-title', { hasText: chat === 'p2p' ? '述职助手' : DEMO_GROUP.name }).waitFor();
+}
+
+/** Types a message in the composer and sends it with Enter; resolves once it shows in the chat. */
+async function send(text: string): Promise<Locator> {
+  const mine = page.locator('.msg-out');
+  const n = await mine.count();
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
+  await mine.nth(n).waitFor();
+  return mine.nth(n);
+}
+
+/** The calendar day of `ms` in the bot's zone, as YYYY-MM-DD. */
+function dayIn(ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: config.BOT_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+}
+
+/** Whole days from one YYYY-MM-DD to another. */
+function daysFrom(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A value carried by a callback button of a card (JSON walk), e.g. the publish card's session id. */
+function callbackValues(card: unknown): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'callback' && o.value && typeof o.value === 'object') out.push(o.value as Record<string, unknown>);
+      for (const x of Object.values(o)) walk(x);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+const OWNER = 'ou_demo_owner';
+
 describe.skipIf(!hasChromium)('the playground in a browser', () => {
   let cardId = '';
   let year = '';
+  /** The deadline set by the group owner: title, due day and first reminder day (YYYY-MM-DD, bot's zone). */
+  const deadline = { title: '', due: '', firstReminder: '' };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     redis = await startRedis();
-    stack = await startStack(loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, LOG_LEVEL: 'silent' }));
+    config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, LOG_LEVEL: 'silent' });
+    stack = await startStack(config);
     userDataDir = mkdtempSync(join(tmpdir(), 'shuzhi-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -192,17 +275,98 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await shot('05-preview');
   });
 
-  it.todo('generates the document and opens it (needs the publisher: 生成文档)');
+  it('generates the document (a job), sends the link, and the document reads as the composed report', async () => {
+    const card = cardMessage(page, cardId);
+    const results = botCards(page, '述职报告 · 已生成文档');
+    expect(await results.count()).toBe(0);
+    await card.locator('button', { hasText: '生成文档' }).click();
+    // The preview card turns into the 生成中 card in place; the job then sends the result as a new message.
+    await waitForTitle(card, '述职报告 · 生成中');
+    await results.first().waitFor();
+    expect(await results.count()).toBe(1);
+    const result = results.first();
+    const title = `${year}年度区财政局党支部书记抓基层党建工作述职报告`;
+    expect(await result.locator('.card-body strong').first().textContent()).toBe(title);
+    expect(await cardText(result)).toContain('述职报告已生成飞书文档');
+    expect(await result.locator('.card-header').getAttribute('class')).toContain('tpl-green');
+    await result.scrollIntoViewIfNeeded();
+    await shot('05b-published');
 
-  it.todo('logs an activity and sees it in 统计 (needs the activity log)');
+    // 打开文档 is a link button: the document opens in a new tab of the playground.
+    const [doc] = await Promise.all([context.waitForEvent('page'), result.locator('button', { hasText: '打开文档' }).click()]);
+    await doc.waitForLoadState();
+    const docUrl = new URL(doc.url());
+    expect(docUrl.origin).toBe(stack.url);
+    expect(docUrl.pathname).toMatch(/^\/playground\/docx\/[A-Za-z0-9_-]+$/);
+    expect(await doc.title()).toBe(`${title} · 述职助手本地体验`);
+    expect(await doc.locator('h1.doc-title').textContent()).toBe(title);
 
-  it.todo('as group owner sets a deadline and sees the progress card (needs deadlines)');
+    // The composed report, from the session the result card is about (the same pure composer the job used).
+    const messageId = (await result.getAttribute('data-message-id')) ?? '';
+    const value = callbackValues(stack.playground!.fake.message(messageId)?.content).find((v) => v.k === 'pub');
+    expect(typeof value?.s).toBe('string');
+    const client: Redis = createFastRedis(redis.url);
+    let tree: ReturnType<typeof treeOf>;
+    try {
+      await waitReady(client);
+      const loaded = await new SessionStore(client).byId(String(value!.s));
+      if (!loaded || !('session' in loaded)) throw new Error('the published session is not in Redis');
+      tree = treeOf(loaded.session);
+    } finally {
+      client.disconnect();
+    }
+    expect(tree?.title).toBe(title);
+    const headings = tree!.nodes.flatMap((n) => (n.type === 'heading' ? [n.number + n.text] : []));
+    const paragraphs = tree!.nodes.flatMap((n) => (n.type === 'paragraph' ? [n.text] : []));
+    // Every heading of the report, in order and exactly, and every paragraph.
+    const shownHeadings = await doc.locator('article.doc').locator('h1:not(.doc-title), h2, h3, h4').allTextContents();
+    expect(shownHeadings).toEqual(headings);
+    expect(await doc.locator('article.doc > p').allTextContents()).toEqual(paragraphs);
+    // Including ones the secretary typed or that carry the year she chose.
+    expect(shownHeadings).toContain(`一、${year}年基层党建主要成绩及经验`);
+    expect(shownHeadings).toContain('（一）党建工作创新不够');
+    expect(shownHeadings).toContain(`三、${Number(year) + 1}年书记抓基层党建工作思路`);
+    expect(await doc.locator('.doc-unsupported').count()).toBe(0);
+    await doc.screenshot({ path: join(ARTIFACTS, 'playground-05c-document.png'), fullPage: true });
+    await doc.close();
+  });
+
+  it('logs an activity, confirms it on the card, and sees it in 统计', async () => {
+    // Today (the fake clock's day): always in this year's ledger and never in the future.
+    const [, m, d] = dayIn(stack.clock!.now()).split('-').map(Number) as [number, number, number];
+    await send(`${m}月${d}日 组织集中学习二十大精神，28人参加`);
+    const asking = botCards(page, '请确认活动记录').last();
+    await asking.waitFor();
+    // The card's message, by id: its title changes when it is updated in place.
+    const logged = cardMessage(page, (await asking.getAttribute('data-message-id')) ?? '');
+    const asked = await cardText(logged);
+    expect(asked).toContain(`${m}月${d}日`);
+    expect(asked).toContain('集中学习');
+    expect(asked).toContain('28人参加');
+    await clickAndWaitForUpdate(logged, '确认');
+    await waitForTitle(logged, '活动已记入台账');
+    expect(await logged.locator('.card-header').getAttribute('class')).toContain('tpl-green');
+    await logged.scrollIntoViewIfNeeded();
+    await shot('05d-activity');
+
+    const thisYear = dayIn(stack.clock!.now()).slice(0, 4);
+    await send('统计');
+    const ledger = botCards(page, `${thisYear}年度活动台账`).last();
+    await ledger.waitFor();
+    const text = await cardText(ledger);
+    expect(text).toContain('全年共记录活动 1 次');
+    // 集中学习 has no required frequency: it is listed with the other activities, one in this quarter.
+    const quarter = ['一季度', '二季度', '三季度', '四季度'][Math.floor((m - 1) / 3)]!;
+    expect(text).toContain(`集中学习 1次（`);
+    expect(text).toContain(`${quarter}1`);
+    // A tall card: its top (title and totals) in view.
+    await ledger.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot('05e-ledger');
+  });
 
   it('in the group, switches identity and talks to the bot with an @-mention', async () => {
-    await page.locator('#identity').selectOption('ou_demo_owner');
-    await page.locator('#identity-role', { hasText: '群主' }).waitFor();
-    await page.locator(`.chat-item[data-chat="${DEMO_GROUP.chatId}"]`).click();
-    await page.locator('#chat-title', { hasText: DEMO_GROUP.name }).waitFor();
+    await actAs(OWNER, 'group');
+    expect(await page.locator('#identity-role').textContent()).toContain('群主');
     expect(await page.locator('#mention').isChecked()).toBe(true);
     await page.locator('#text').fill('请问怎么使用？');
     await page.locator('#send').click();
@@ -212,6 +376,68 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     expect(await mine.locator('.mention').textContent()).toBe('@述职助手');
     await page.locator('.msg-in .bubble', { hasText: '如需撰写述职报告' }).waitFor();
     await shot('06-group');
+  });
+
+  it('as group owner sets a deadline through the form, and sees the deadline and progress cards', async () => {
+    await actAs(OWNER, 'group');
+    const mine = await send('@述职助手 设置截止');
+    expect(await mine.locator('.mention').textContent()).toBe('@述职助手');
+    const asked = botCards(page, '设置述职报告截止时间').last();
+    await asked.waitFor();
+    // The card's message, by id: its title changes when it is updated in place.
+    const card = cardMessage(page, (await asked.getAttribute('data-message-id')) ?? '');
+    // Defaults come filled in: the title of this report year, 18:00, four reminders, workdays only.
+    const title = (await card.locator(`input[data-name="${FORM_FIELDS.title}"]`).inputValue()).trim();
+    expect(title).toBe(`${year}年度述职报告`);
+    expect(await card.locator(`select[data-name="${FORM_FIELDS.time}"]`).inputValue()).toBe('18:00');
+    expect(await card.locator(`input[data-name="${FORM_FIELDS.workdays}"]`).isChecked()).toBe(true);
+    const offsets = card.locator(`select[data-name="${FORM_FIELDS.offsets}"] option:checked`);
+    expect(await offsets.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['7', '3', '1', '0']);
+
+    // Due in 20 days: every reminder (7, 3, 1, 0 days before, moved to workdays) is then at least 4 days
+    // ahead, out of reach of the +1 天 of the clock step below.
+    deadline.due = dayIn(stack.clock!.now() + 20 * 86_400_000);
+    deadline.title = title;
+    // The page's date picker is an <input type="date">: it takes YYYY-MM-DD and sends "YYYY-MM-DD +0800".
+    await card.locator(`input[data-name="${FORM_FIELDS.day}"]`).fill(deadline.due);
+    // Not the default time: the card below shows what the form sent.
+    await card.locator(`select[data-name="${FORM_FIELDS.time}"]`).selectOption('17:30');
+    await card.scrollIntoViewIfNeeded();
+    await shot('06b-deadline-form');
+    await clickAndWaitForUpdate(card, '确定');
+
+    // The form became the deadline card, in place.
+    await waitForTitle(card, '述职报告截止时间已设置');
+    const [dy, dm, dd] = deadline.due.split('-').map(Number) as [number, number, number];
+    const text = await cardText(card);
+    expect(await card.locator('.card-subtitle').textContent()).toBe(title);
+    expect(text).toMatch(new RegExp(`截止时间：${dy}年${dm}月${dd}日（周.）17:30`));
+    // The secretary published her report above: 1 of the group's 4 members is done.
+    expect(text).toContain('已完成 1/4');
+    const plan = /提醒安排：(.+?) 上午 9:00/.exec(text)?.[1] ?? '';
+    const days = [...plan.matchAll(/(\d{1,2})月(\d{1,2})日 周./g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+    expect(days.length).toBeGreaterThanOrEqual(1);
+    // The first reminder day as YYYY-MM-DD: the one between today and the due day.
+    const today = dayIn(stack.clock!.now());
+    const [fm, fd] = days[0]!;
+    deadline.firstReminder = [dy - 1, dy]
+      .map((y) => `${y}-${String(fm).padStart(2, '0')}-${String(fd).padStart(2, '0')}`)
+      .find((x) => x > today && x <= deadline.due)!;
+    expect(deadline.firstReminder).toBeDefined();
+    expect(daysFrom(today, deadline.firstReminder)).toBeGreaterThanOrEqual(2);
+    await card.scrollIntoViewIfNeeded();
+    await shot('06c-deadline-set');
+
+    await send('@述职助手 进度');
+    const progress = botCards(page, '述职报告完成情况').last();
+    await progress.waitFor();
+    const p = await cardText(progress);
+    expect(p).toContain(`「${title}」将于 ${dy}年${dm}月${dd}日`);
+    expect(p).toMatch(/已完成 1\/4\s*填写中 0\s*未开始 3/);
+    // Counts only in the group: no names.
+    for (const u of DEMO_USERS) expect(p).not.toContain(u.name);
+    await progress.scrollIntoViewIfNeeded();
+    await shot('06d-progress');
   });
 
   it('jumps the fake clock forward, and the bot still answers (fake, edge and bot share the clock)', async () => {
@@ -224,8 +450,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     expect(await page.locator('#clock-now').textContent()).not.toBe(shown);
 
     // Back to the secretary's chat: "继续" brings the walk-through back a day later.
-    await page.locator('#identity').selectOption('ou_demo_secretary');
-    await page.locator('.chat-item', { hasText: '述职助手' }).click();
+    await actAs('ou_demo_secretary', 'p2p');
     await cardMessage(page, cardId).waitFor();
     const cards = page.locator('.msg .card');
     const n = await cards.count();
@@ -270,5 +495,32 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     expect(await narrow.locator('.sidebar').isVisible()).toBe(true);
     await shot('10-narrow-list', narrow);
     await narrow.close();
+  });
+
+  it('jumps the clock to the first reminder day: the reminder arrives in the group, and privately', async () => {
+    expect(deadline.firstReminder).not.toBe('');
+    await actAs(OWNER, 'group');
+    const reminders = botCards(page, '述职报告截止提醒');
+    expect(await reminders.count()).toBe(0);
+    // The page's date jump (wall time in the bot's zone): 09:30 on the first reminder day.
+    await page.locator('#clock-to').fill(`${deadline.firstReminder}T09:30`);
+    await page.locator('#clock-jump button[type="submit"]').click();
+    await reminders.first().waitFor();
+    expect(dayIn(stack.clock!.now())).toBe(deadline.firstReminder);
+    const text = await cardText(reminders.first());
+    expect(text).toContain(`距「${deadline.title}」截止还有${daysFrom(deadline.firstReminder, deadline.due)}天`);
+    expect(text).toContain('已完成 1/4');
+    await reminders.first().scrollIntoViewIfNeeded();
+    await shot('11-reminder');
+    // Only the reminders planned in the skipped interval ran: one.
+    expect(await reminders.count()).toBe(1);
+
+    // The owner has not written his report: he is also reminded in his chat with the bot.
+    await actAs(OWNER, 'p2p');
+    const own = botCards(page, '述职报告填写提醒');
+    await own.first().waitFor();
+    expect(await cardText(own.first())).toContain(`「${DEMO_GROUP.name}」群设置的「${deadline.title}」`);
+    await own.first().scrollIntoViewIfNeeded();
+    await shot('12-private-reminder');
   });
 });

@@ -354,13 +354,29 @@ async function refresh(): Promise<void> {
     do {
       again = false;
       if (!state.as) return;
-      const as = encodeURIComponent(state.as);
-      const [chats, msgs] = await Promise.all([
-        call<{ chats: ChatView[] }>('GET', `/playground/api/chats?as=${as}`),
-        state.chatId
-          ? call<{ messages: MessageView[] }>('GET', `/playground/api/chats/${encodeURIComponent(state.chatId)}/messages?as=${as}`)
-          : Promise.resolve({ messages: [] }),
-      ]);
+      const asked = { as: state.as, chatId: state.chatId };
+      const moved = () => asked.as !== state.as || asked.chatId !== state.chatId;
+      const as = encodeURIComponent(asked.as);
+      let chats: { chats: ChatView[] };
+      let msgs: { messages: MessageView[] };
+      try {
+        [chats, msgs] = await Promise.all([
+          call<{ chats: ChatView[] }>('GET', `/playground/api/chats?as=${as}`),
+          asked.chatId
+            ? call<{ messages: MessageView[] }>('GET', `/playground/api/chats/${encodeURIComponent(asked.chatId)}/messages?as=${as}`)
+            : Promise.resolve({ messages: [] }),
+        ]);
+      } catch (e) {
+        if (!moved()) throw e;
+        // Asked in the middle of an identity switch (that chat is not the new identity's): ask again.
+        again = true;
+        continue;
+      }
+      if (moved()) {
+        // Another chat or identity was opened while these were loading: they are not its; load again.
+        again = true;
+        continue;
+      }
       state.chats = chats.chats;
       renderChats();
       renderMessages(msgs.messages);
