@@ -62,7 +62,7 @@ export function pendingCard(ref: PublishRef): El {
     summary: '正在生成述职报告文档',
     elements: [
       md(titleLine(ref)),
-      md('正在生成飞书文档，请稍候。生成完成后，将另行发送文档链接。'),
+      md('正在生成飞书文档，请稍候。生成完成后，本卡片将显示文档链接。'),
       md(grey('生成期间请勿重复点击，您的填写内容已妥善保存。'), { size: 'notation' }),
       row([pubButton('返回修改', 'back', ref)]),
     ],

@@ -30,9 +30,10 @@ export interface Feature {
 export interface Publisher extends Feature {
   /**
    * The owner pressed 生成文档; `session` is already saved (CAS) with its new rev. Must answer fast: the slow
-   * work is a job. Returns the card that replaces the preview card, and a toast.
+   * work is a job. Returns the card that replaces the preview card, and a toast. `messageId` is the clicked card,
+   * so that the job can update it once the result is there.
    */
-  request(session: Session, ctx: { now: number; tz: string }): Promise<{ card: object; toast?: Toast }>;
+  request(session: Session, ctx: { now: number; tz: string; messageId?: string }): Promise<{ card: object; toast?: Toast }>;
 }
 
 /** Yearly statistics from the activity log, for the walk-through's statistics sentences. */

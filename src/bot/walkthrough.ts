@@ -97,7 +97,7 @@ export class WalkthroughHandler {
       if (!this.d.publisher) {
         return { toast: toast('info', TEXT.publishUnavailable), card: { type: 'raw', data: renderCard(out.session, ctx) } };
       }
-      const r = await this.d.publisher.request(out.session, { now: ctx.now, tz: this.d.tz });
+      const r = await this.d.publisher.request(out.session, { now: ctx.now, tz: this.d.tz, ...(ev.messageId ? { messageId: ev.messageId } : {}) });
       return { card: { type: 'raw', data: r.card }, ...(r.toast ? { toast: r.toast } : {}) };
     }
     return { card: { type: 'raw', data: out.card }, ...(out.toast ? { toast: out.toast } : {}) };

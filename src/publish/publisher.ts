@@ -403,7 +403,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       if (!tree) {
         return { card: renderCard(session, { now: ctx.now, tz: ctx.tz, operatorOpenId: session.openId }), toast: toast('warning', PUB_TEXT.noAnswers) };
       }
-      await store.create(session, ctx.now);
+      // The clicked card (now 生成中) becomes the result card, updated in place as the flow has it.
+      await store.create(session, ctx.now, ctx.messageId);
       await enqueuePublish(session.id, session.rev, 0);
       return { card: pendingCard(refOf(session, tree.title)), toast: toast('info', PUB_TEXT.toastStart) };
     },

@@ -31,6 +31,7 @@ export interface PublishState {
   /** Job runs in this round. */
   tries: number;
   session: Session;
+  /** The result message: the 生成中 card the user clicked (updated in place), or one sent when that fails. */
   messageId?: string;
   /** Kind of the card last sent as the result message ('done' | 'failed'). */
   sentKind?: string;
@@ -99,11 +100,11 @@ export interface Progress {
 export class PublishStore {
   constructor(private readonly redis: Redis) {}
 
-  async create(s: Session, now: number): Promise<void> {
+  async create(s: Session, now: number, clickedMessageId?: string): Promise<void> {
     const key = stateKey(s.id, s.rev);
     await this.redis
       .multi()
-      .hset(key, { status: 'pending', round: 0, tries: 0, session: JSON.stringify(s), at: now })
+      .hset(key, { status: 'pending', round: 0, tries: 0, session: JSON.stringify(s), at: now, ...(clickedMessageId ? { messageId: clickedMessageId } : {}) })
       .expire(key, STATE_TTL_S)
       .set(latestKey(reportKey(s)), publishId(s.id, s.rev), 'EX', STATE_TTL_S)
       .exec();

@@ -125,7 +125,7 @@ describe('生成文档 through the fake Feishu', () => {
   let documentId: string;
   let resultMessage: FakeMessage;
 
-  it('answers at once with 生成中, then sends one result card with the link to one document that reads as the report', async () => {
+  it('answers at once with 生成中, then turns that card into the result with the link to one document that reads as the report', async () => {
     const seeded = await secretaryAtPreview(OPEN_ID, '区审计局', 2);
     chat = seeded.chat;
     const docsBefore = h.fake.documents().length;
@@ -137,6 +137,8 @@ describe('生成文档 through the fake Feishu', () => {
 
     resultMessage = await waitFor(() => resultCards(chat).at(0), 'the result card');
     await h.fake.whenIdle();
+    // The clicked card itself becomes the result card (updated in place, no second message).
+    expect(resultMessage.messageId).toBe(seeded.card.messageId);
     expect(cardText(resultMessage.content)).toContain('已生成飞书文档');
     expect(buttons(resultMessage.content).map((b) => b.text)).toEqual(['打开文档', '下载 Word 版', '返回修改']);
     documentId = docIdOf(resultMessage)!;
@@ -210,10 +212,13 @@ describe('生成文档 through the fake Feishu', () => {
     r = await click(h.fake, card, OPEN_ID, '生成文档');
     expect(r.toast?.content).toBe('正在生成文档…');
 
-    // The clicked card (the first result card, turned back into the walk-through) now says 生成中; the new
-    // result comes as one new message.
+    // The clicked card (the first result card, turned back into the walk-through) now says 生成中, and the new
+    // result replaces it in place: no new message.
     expect(JSON.stringify(h.fake.message(card.messageId)!.content)).toContain('生成中');
-    const second = await waitFor(() => resultCards(chat).find((m) => m.messageId !== card.messageId), 'the second result card');
+    const second = await waitFor(
+      () => (cardText(h.fake.message(card.messageId)!.content).includes('链接保持不变') ? h.fake.message(card.messageId) : undefined),
+      'the second result in the clicked card',
+    );
     await h.fake.whenIdle();
     expect(cardText(second.content)).toContain('链接保持不变');
     expect(docIdOf(second)).toBe(documentId);
@@ -228,7 +233,7 @@ describe('生成文档 through the fake Feishu', () => {
     expect(calls.map((c) => c.api)).toContain('docx.blockChildren.batchDelete');
     expect(calls.filter((c) => c.api === 'docx.document.create')).toHaveLength(0);
     expect(calls.length).toBeLessThanOrEqual(Math.ceil(reportBlocks(treeOf(loaded.session)!).length / 50) + 3);
-    expect(h.fake.messages(chat).length).toBe(messagesBefore + 1);
+    expect(h.fake.messages(chat).length).toBe(messagesBefore);
   });
 
   it('no permission (1770032): says so in plain Chinese; 重试 completes the same publish in the same card', async () => {
