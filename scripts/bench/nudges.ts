@@ -14,7 +14,7 @@ import { createFeishuPort } from '../../src/feishu/port.ts';
 import { createJobs } from '../../src/jobs/queue.ts';
 import { chinaCalendar } from '../../src/nudges/calendar.ts';
 import { createDeadlineFeature } from '../../src/nudges/feature.ts';
-import { addDays, dayOf, zonedMs } from '../../src/nudges/time.ts';
+import { addDays, dayOf, zonedMs } from '../../src/time.ts';
 import { startFakeFeishu } from '../../src/playground/fake/index.ts';
 import { createFastRedis, waitReady } from '../../src/store/redis.ts';
 import { fmt, startBenchRedis } from './util.ts';

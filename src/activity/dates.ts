@@ -1,6 +1,7 @@
 // Calendar arithmetic on plain dates ('YYYY-MM-DD', no time, no zone) and the two points where a zone
 // matters: "today" in BOT_TZ, and a local wall-clock time in BOT_TZ as an instant. Pure.
 import chineseDays from 'chinese-days';
+import { dayOf, zonedMs } from '../time.ts';
 
 export type IsoDate = string;
 
@@ -64,34 +65,12 @@ export function dateScore(date: IsoDate): number {
 
 /** The calendar date at instant `now` in the IANA zone `tz`. */
 export function todayIn(now: number, tz: string): IsoDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
-}
-
-/** Offset of `tz` from UTC at instant `at`, in ms (Asia/Shanghai: +8 h). */
-function zoneOffset(at: number, tz: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const p: Record<string, number> = {};
-  for (const x of f.formatToParts(new Date(at))) if (x.type !== 'literal') p[x.type] = Number(x.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(at / 1000) * 1000;
+  return dayOf(now, tz);
 }
 
 /** The instant of wall-clock `hour`:00 on `date` in `tz`. */
 export function localTime(date: IsoDate, hour: number, tz: string): number {
-  const { y, m, d } = parts(date);
-  const guess = Date.UTC(y, m - 1, d, hour);
-  const first = guess - zoneOffset(guess, tz);
-  return guess - zoneOffset(first, tz);
+  return zonedMs(date, hour, 0, tz);
 }
 
 /** Whether `date` is a working day in mainland China (official holidays and make-up workdays included). */

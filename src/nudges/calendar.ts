@@ -8,7 +8,7 @@
 // (春节, 清明, 端午, 中秋) and make-up workdays of that year are then unknown: a reminder may land on one of
 // them until the package is updated.
 import chineseDays from 'chinese-days';
-import { type Day, splitDay, weekdayOf } from './time.ts';
+import { type Day, splitDay, weekdayOf } from '../time.ts';
 
 export interface WorkCalendar {
   isWorkday(day: Day): boolean;

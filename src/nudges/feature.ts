@@ -41,7 +41,7 @@ import { DEFAULT_OFFSETS, MAX_OFFSET, type PlannedNudge, planNudges } from './pl
 import { type Person, type Progress, progressOf, reportStatusSource, type StatusSource, statusText } from './progress.ts';
 import { type Deadline, DeadlineStore } from './store.ts';
 import { DL_TEXT } from './texts.ts';
-import { daysBetween, dayOf, formatDay, formatDue, hhmm, localParts, zonedMs } from './time.ts';
+import { daysBetween, dayOf, formatDay, formatDue, hhmm, localParts, zonedMs } from '../time.ts';
 
 export const NUDGE_JOB = 'deadline.nudge';
 /** A nudge is never sent more than this long after its planned time. */

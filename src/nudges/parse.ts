@@ -2,7 +2,7 @@
 //   设置截止 | 修改截止 | 取消截止 | 进度
 //   截止 2025-01-15 [18:00] [标题]   截止 1月15日 [下午6点] [标题]
 //   排除 @某某 …  (not counted, not reminded)      恢复 @某某 …
-import { isRealDate, localParts, makeDay, zonedMs } from './time.ts';
+import { isRealDate, localParts, makeDay, zonedMs } from '../time.ts';
 
 export const DEFAULT_DUE_HOUR = 18;
 export const DEFAULT_DUE_MINUTE = 0;

@@ -3,7 +3,7 @@
 // the previous workday when "workdays only" is on, merged when two land on the same day, dropped when not
 // before the deadline; then one summary on the day after the due day (the next workday when "workdays only").
 import type { WorkCalendar } from './calendar.ts';
-import { addDays, type Day, dayOf, zonedMs } from './time.ts';
+import { addDays, type Day, dayOf, zonedMs } from '../time.ts';
 
 export const NUDGE_HOUR = 9;
 export const NUDGE_MINUTE = 0;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadlineFeature, type DeadlineFeature, NUDGE_JOB, nudgeJobId } from '../../src/nudges/feature.ts';
 import type { Deadline } from '../../src/nudges/store.ts';
-import { zonedMs } from '../../src/nudges/time.ts';
+import { zonedMs } from '../../src/time.ts';
 import type { FakeMessage } from '../../src/playground/fake/index.ts';
 import { markSubmitted } from '../../src/publish/submissions.ts';
 import { newSession, welcomeCard } from '../../src/report/walkthrough.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chinaCalendar, fallbackIsWorkday, type WorkCalendar } from '../../src/nudges/calendar.ts';
 import { parseCommand, parseDue, parseHhmm, pickerDay } from '../../src/nudges/parse.ts';
 import { DEFAULT_OFFSETS, planNudges } from '../../src/nudges/plan.ts';
-import { addDays, dayOf, daysBetween, formatDay, formatDue, zonedMs } from '../../src/nudges/time.ts';
+import { addDays, dayOf, daysBetween, formatDay, formatDue, zonedMs } from '../../src/time.ts';
 
 const TZ = 'Asia/Shanghai';
 /** 09:00 Beijing time on `day`. */

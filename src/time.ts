@@ -1,4 +1,4 @@
-// Calendar-day arithmetic in the bot's time zone (BOT_TZ), without a time-zone library: a local day is a
+// Calendar-day arithmetic in the bot's time zone (BOT_TZ), shared by every feature, without a time-zone library: a local day is a
 // 'YYYY-MM-DD' string, and instants are epoch milliseconds converted through Intl.
 export type Day = string; // 'YYYY-MM-DD'
 
