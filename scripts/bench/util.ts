@@ -1,6 +1,8 @@
 // Shared pieces of the benchmarks: a private redis-server, child servers, autocannon runs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { decryptPayload, safeEqual, signBody } from '../../src/feishu/crypto.ts';
 import { startLocalRedis } from '../../src/store/local-redis.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -54,4 +56,28 @@ export async function startChild(file: string, args: string[]): Promise<{ addres
 
 export function fmt(n: number, digits = 1): string {
   return n.toFixed(digits);
+}
+
+/**
+ * The least any webhook must do, as a bare fastify app: raw body, signature check, decrypt, parse; `then` adds
+ * the rest of a baseline (e.g. the Redis round trips of the edge bench). The benchmarks' common yardstick.
+ */
+export async function bareWebhook(
+  key: string,
+  then: (event: { header?: { event_id?: string } }) => Promise<void> = async () => undefined,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_r, b, done) => done(null, b));
+  app.post('/feishu/events', async (req, reply) => {
+    const raw = req.body as Buffer;
+    const ts = req.headers['x-lark-request-timestamp'] as string;
+    const nonce = req.headers['x-lark-request-nonce'] as string;
+    const sig = req.headers['x-lark-signature'] as string;
+    if (!safeEqual(signBody(ts, nonce, key, raw), sig)) return reply.code(401).send({});
+    const outer = JSON.parse(raw.toString('utf8')) as { encrypt: string };
+    await then(JSON.parse(decryptPayload(key, outer.encrypt)));
+    return reply.code(200).send({});
+  });
+  return app;
 }

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { ClickInput, FakeFeishu, FakeMessage } from '../../src/playground/fake/index.ts';
 import { buttons, cardText } from '../../test/support/cards.ts';
-import { fmt, startBenchRedis, startChild } from './util.ts';
+import { bareWebhook, fmt, startBenchRedis, startChild } from './util.ts';
 
 const SELF = 'scripts/bench/walkthrough.ts';
 const KEY = 'bench-walk-encrypt-key';
@@ -45,9 +45,7 @@ interface Mem {
 // The child: the server under test.
 
 async function serve(mode: string, redisUrl: string, key: string, fakeUrl: string): Promise<void> {
-  const { default: Fastify } = await import('fastify');
   type App = import('fastify').FastifyInstance;
-  const { decryptPayload, safeEqual, signBody } = await import('../../src/feishu/crypto.ts');
 
   let profiler: import('node:inspector/promises').Session | undefined;
   const benchRoutes = async (app: App) => {
@@ -87,19 +85,7 @@ async function serve(mode: string, redisUrl: string, key: string, fakeUrl: strin
   let address: string;
   if (mode === 'baseline') {
     // The least any webhook must do for a callback: signature check, decrypt, parse, answer {}.
-    const app = Fastify({ logger: false });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_r, b, done) => done(null, b));
-    app.post('/feishu/events', async (req, reply) => {
-      const raw = req.body as Buffer;
-      const ts = req.headers['x-lark-request-timestamp'] as string;
-      const nonce = req.headers['x-lark-request-nonce'] as string;
-      const sig = req.headers['x-lark-signature'] as string;
-      if (!safeEqual(signBody(ts, nonce, key, raw), sig)) return reply.code(401).send({});
-      const outer = JSON.parse(raw.toString('utf8')) as { encrypt: string };
-      JSON.parse(decryptPayload(key, outer.encrypt));
-      return reply.code(200).send({});
-    });
+    const app = await bareWebhook(key);
     await benchRoutes(app);
     address = await app.listen({ port: 0, host: '127.0.0.1' });
   } else {
