@@ -102,6 +102,11 @@ function walkthroughCards(): GalleryCard[] {
     { id: 'walkthrough/later', title: '稍后继续（进度已保存）', card: laterCard(s) },
     { id: 'walkthrough/publishing', title: '正在生成文档', card: publishingCard(s) },
     { id: 'walkthrough/resume', title: '继续上次的填写', card: resumeCard({ ...s, step: 'problems' }, ctx) },
+    {
+      id: 'walkthrough/preview-published',
+      title: '预览（已生成过文档）',
+      card: renderCard({ ...s, step: 'preview' }, { ...ctx, published: { url: 'https://example.feishu.cn/docx/doxcnGallerySample', at: GALLERY_NOW } }),
+    },
   );
   return out;
 }

@@ -25,7 +25,7 @@ import {
 } from '../src/report/walkthrough-state.ts';
 import type { WtAction, WtActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
-import { button, card, cardBytes, type El, form, grey, hr, input, line, md, panel, row, select } from './parts.ts';
+import { button, card, cardBytes, type El, form, grey, hr, input, line, md, panel, plain, row, select } from './parts.ts';
 
 /** Card JSON must stay under 30 KB; keep a margin for the callback envelope. */
 export const CARD_MAX_BYTES = 28 * 1024;
@@ -526,15 +526,37 @@ function previewCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget): El {
       ),
     );
   }
+  if (ctx.published) {
+    els.push(md(`已于 ${formatStamp(ctx.published.at, ctx.tz)} 生成飞书文档。修改后点击“更新文档”，将更新同一文档，链接不变。`));
+  }
   els.push(
     row([
-      button('生成文档', val(s, 'publish'), { type: 'primary' }),
+      button(ctx.published ? '更新文档' : '生成文档', val(s, 'publish'), { type: 'primary' }),
+      ...(ctx.published ? [openUrlButton('打开文档', ctx.published.url)] : []),
       button('上一步', val(s, 'back')),
       button('稍后继续', val(s, 'later')),
     ]),
   );
   const h = header(s);
   return card({ title: h.title, subtitle: h.subtitle, template: 'green', elements: els, summary: h.title });
+}
+
+const stampFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** 12月10日 10:00 in `tz`. */
+function formatStamp(at: number, tz: string): string {
+  let f = stampFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('zh-CN', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    stampFormats.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+}
+
+/** A button that opens a link (our own document URL; never user text). */
+function openUrlButton(text: string, url: string): El {
+  return { tag: 'button', text: plain(text), type: 'default', size: 'medium', behaviors: [{ type: 'open_url', default_url: url, pc_url: url, ios_url: url, android_url: url }] };
 }
 
 /** The card for the session's current step. */

@@ -14,6 +14,7 @@ import { createJobs } from './jobs/queue.ts';
 import { createMetrics } from './metrics.ts';
 import { createDeadlineFeature } from './nudges/feature.ts';
 import { createPublisher } from './publish/publisher.ts';
+import { getSubmission } from './publish/submissions.ts';
 import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlayground } from './playground/index.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
 import { createFastRedis, waitReady } from './store/redis.ts';
@@ -197,6 +198,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     features: [activity.feature, deadlines.feature],
     publisher,
     stats: activity.stats,
+    published: async (tenantKey, openId, year) => getSubmission(redis, tenantKey, openId, year),
   });
   await activity.schedule();
   // Re-adds the delayed jobs of every active deadline (idempotent: deterministic job ids).

@@ -38,3 +38,6 @@ export interface Publisher extends Feature {
 
 /** Yearly statistics from the activity log, for the walk-through's statistics sentences. */
 export type StatsSource = (tenantKey: string, openId: string, year: number) => Promise<ReportStats | undefined>;
+
+/** The document already generated for a report (publishing records it), for the walk-through's preview. */
+export type PublishedSource = (tenantKey: string, openId: string, year: number) => Promise<{ url: string; at: number } | null>;

@@ -11,7 +11,7 @@ import { SessionStore } from '../store/sessions.ts';
 import { isEntryWord, TEXT } from './texts.ts';
 import { WalkthroughHandler } from './walkthrough.ts';
 import { welcomeCard } from '../report/walkthrough.ts';
-import type { Feature, Publisher, StatsSource } from './feature.ts';
+import type { Feature, Publisher, PublishedSource, StatsSource } from './feature.ts';
 import { createImportFeature } from './import.ts';
 
 export interface BotLogger {
@@ -34,6 +34,8 @@ export interface BotDeps {
   features?: Feature[];
   publisher?: Publisher;
   stats?: StatsSource;
+  /** The document already generated for a report (the preview offers to open or update it). */
+  published?: PublishedSource;
 }
 
 export interface Bot {
@@ -56,6 +58,7 @@ export function createBot(deps: BotDeps): Bot {
     logger: deps.logger,
     publisher: deps.publisher,
     stats: deps.stats,
+    published: deps.published,
   });
   const importer = createImportFeature({ redis: deps.redis, port: deps.port, sessions, walkthrough, logger: deps.logger, now, tz: deps.tz });
   const features: Feature[] = [importer, ...(deps.features ?? []), ...(deps.publisher ? [deps.publisher] : [])];

@@ -14,7 +14,7 @@ import {
 } from '../report/walkthrough.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { TEXT } from './texts.ts';
-import type { Publisher, StatsSource } from './feature.ts';
+import type { Publisher, PublishedSource, StatsSource } from './feature.ts';
 import type { BotLogger } from './index.ts';
 
 type CardAction = Extract<InboundEvent, { type: 'card_action' }>;
@@ -31,14 +31,16 @@ export class WalkthroughHandler {
       logger: BotLogger;
       publisher?: Publisher;
       stats?: StatsSource;
+      published?: PublishedSource;
     },
   ) {}
 
   private async ctx(tenantKey: string, openId: string, year?: number): Promise<Ctx> {
     const ctx: Ctx = { now: this.d.now(), tz: this.d.tz, operatorOpenId: openId };
-    if (this.d.stats && year !== undefined) {
-      const stats = await this.d.stats(tenantKey, openId, year);
+    if (year !== undefined) {
+      const [stats, published] = await Promise.all([this.d.stats?.(tenantKey, openId, year), this.d.published?.(tenantKey, openId, year)]);
       if (stats) ctx.stats = stats;
+      if (published) ctx.published = published;
     }
     return ctx;
   }

@@ -25,7 +25,7 @@ import { doneCard, failedCard, parsePubValue, pendingCard, type PublishRef } fro
 import { batches, batchToken, reportBlocks } from './blocks.ts';
 import { describePublishFailure, FAILURE_TEXT } from './failure.ts';
 import { type PublishState, PublishStore, publishId, reportKey, shortId } from './store.ts';
-import { markSubmitted } from './submissions.ts';
+import { getSubmission, markSubmitted } from './submissions.ts';
 import { renderWord, wordFileName } from './word.ts';
 
 export const JOB_PUBLISH = 'publish';
@@ -386,7 +386,14 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       case 'back': {
         const loaded = await sessions.byId(v.s);
         if (!loaded || !('session' in loaded)) return { toast: toast('warning', PUB_TEXT.missing) };
-        const card = renderCard(loaded.session, { now: now(), tz: deps.tz, operatorOpenId: ev.operatorOpenId });
+        const s = loaded.session;
+        const sub = await getSubmission(deps.redis, s.tenantKey, s.openId, s.answers.setup.year ?? s.year);
+        const card = renderCard(s, {
+          now: now(),
+          tz: deps.tz,
+          operatorOpenId: ev.operatorOpenId,
+          ...(sub ? { published: { url: sub.url, at: sub.at } } : {}),
+        });
         return { card: { type: 'raw', data: card } };
       }
     }

@@ -225,6 +225,8 @@ export interface Ctx {
   tz: string;
   operatorOpenId: string;
   stats?: ReportStats;
+  /** The document already generated for this report, if any (the preview then offers to open or update it). */
+  published?: { url: string; at: number };
 }
 
 /** Statistics to use: fresh ones from the context, else the ones saved with the session. */

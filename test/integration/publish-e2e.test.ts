@@ -200,7 +200,11 @@ describe('生成文档 through the fake Feishu', () => {
     let r = await click(h.fake, resultMessage, OPEN_ID, '返回修改');
     expect(r.errorCode).toBeUndefined();
     const card = resultMessage;
-    expect(cardText(h.fake.message(card.messageId)!.content)).toContain('生成文档');
+    // Back on the preview, the card knows the document exists: 更新文档 (same document) and 打开文档.
+    const back = buttons(h.fake.message(card.messageId)!.content).map((b) => b.text);
+    expect(back).toEqual(expect.arrayContaining(['更新文档', '打开文档']));
+    expect(back).not.toContain('生成文档');
+    expect(cardText(h.fake.message(card.messageId)!.content)).toContain('将更新同一文档，链接不变');
     r = await click(h.fake, card, OPEN_ID, '上一步');
     expect(cardText(h.fake.message(card.messageId)!.content)).toContain('措施');
     r = await click(h.fake, card, OPEN_ID, '添加措施', { para: '建立党建与业务融合的年度项目清单' });
