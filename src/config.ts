@@ -39,7 +39,8 @@ export const configSchema = z
       .regex(/^rediss?:\/\//, { message: 'REDIS_URL 必须以 redis:// 或 rediss:// 开头' })
       .optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    /** Default: 0.0.0.0 with a Feishu app; 127.0.0.1 in the playground (its page has no login). */
+    HOST: z.string().trim().min(1).optional(),
     BOT_TZ: z
       .string()
       .trim()
@@ -63,7 +64,8 @@ export const configSchema = z
     }
   });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+export type Config = Omit<ParsedConfig, 'HOST'> & { HOST: string };
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -75,7 +77,7 @@ export class ConfigError extends Error {
 /** Parses an environment. Throws a ConfigError naming every bad variable at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const r = configSchema.safeParse(env);
-  if (r.success) return r.data;
+  if (r.success) return { ...r.data, HOST: r.data.HOST ?? (r.data.FEISHU_APP_ID ? '0.0.0.0' : '127.0.0.1') };
   const problems = r.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(problems);
 }

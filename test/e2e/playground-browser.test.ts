@@ -156,7 +156,8 @@ function callbackValues(card: unknown): Array<Record<string, unknown>> {
 
 const OWNER = 'ou_demo_owner';
 
-describe.skipIf(!hasChromium)('the playground in a browser', () => {
+// Generous timeouts: a real browser, the bot, Redis and BullMQ share two cores (waits are on conditions, not sleeps).
+describe.skipIf(!hasChromium)('the playground in a browser', { timeout: 120_000 }, () => {
   let cardId = '';
   let year = '';
   /** The deadline set by the group owner: title, due day and first reminder day (YYYY-MM-DD, bot's zone). */
@@ -177,7 +178,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
       timezoneId: 'Asia/Shanghai',
     });
     page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(45_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -280,7 +281,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     const results = botCards(page, '述职报告 · 已生成文档');
     expect(await results.count()).toBe(0);
     await card.locator('button', { hasText: '生成文档' }).click();
-    // The preview card turns into the 生成中 card in place; the job then sends the result as a new message.
+    // The preview card turns into the 生成中 card in place; the job then turns that card into the result.
     await waitForTitle(card, '述职报告 · 生成中');
     await results.first().waitFor();
     expect(await results.count()).toBe(1);

@@ -9,6 +9,9 @@ describe('config', () => {
     expect(c.FEISHU_DOMAIN).toBe('https://open.feishu.cn');
     expect(c.FEISHU_MAX_SKEW_S).toBe(3600);
     expect(isPlayground(c)).toBe(true);
+    // The playground page has no login: it listens locally unless HOST says otherwise.
+    expect(c.HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
   });
 
   it('accepts a full real configuration and strips the trailing slash of the domain', () => {
@@ -22,6 +25,7 @@ describe('config', () => {
     });
     expect(c.FEISHU_DOMAIN).toBe('http://127.0.0.1:9000');
     expect(c.PORT).toBe(8080);
+    expect(c.HOST).toBe('0.0.0.0');
     expect(isPlayground(c)).toBe(false);
   });
 
