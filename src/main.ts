@@ -204,9 +204,11 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   // Re-adds the delayed jobs of every active deadline (idempotent: deterministic job ids).
   await deadlines.reconcile();
   if (clock) {
-    // Playground: jumping the fake clock runs the reminders planned in the skipped interval, in order.
+    // Playground: jumping the fake clock runs the reminders (deadlines, monthly gaps) planned in the skipped
+    // interval, in order.
     clock.onChange(({ from, to }) => {
       deadlines.replay(from, to).catch((err) => logger.error({ err }, 'replaying reminders after a clock jump failed'));
+      activity.replay(from, to).catch((err) => logger.error({ err }, 'replaying monthly reminders after a clock jump failed'));
     });
   }
 

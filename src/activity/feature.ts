@@ -76,6 +76,11 @@ export interface ActivityFeature {
   stats: StatsSource;
   /** Registers the next monthly reminder job (idempotent: one job id per month). */
   schedule(): Promise<void>;
+  /**
+   * Playground only: the fake clock jumped from `from` to `to`; runs the monthly reminders planned in (from, to],
+   * in order, as if the time had passed (idempotent with the BullMQ jobs: per-person sent markers).
+   */
+  replay(from: number, to: number): Promise<number>;
   store: ActivityStore;
 }
 
@@ -459,5 +464,20 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
 
   const stats: StatsSource = async (tenantKey, openId, year) => toReportStats(await store.inYear({ tenant: tenantKey, openId }, year), year);
 
-  return { feature, stats, schedule, store };
+  async function replay(from: number, to: number): Promise<number> {
+    let n = 0;
+    let t = from;
+    // At most two years of months in one jump.
+    for (let i = 0; i < 24; i++) {
+      const next = nextRun(t + 1);
+      if (next.at > to) break;
+      await deps.jobs.remove(safeJobId('act-gaps', next.run)).catch(() => undefined);
+      await runGaps(next.run);
+      n += 1;
+      t = next.at;
+    }
+    return n;
+  }
+
+  return { feature, stats, schedule, replay, store };
 }

@@ -299,6 +299,24 @@ describe('the activity log through the fake Feishu', () => {
     await waitFor(async () => ((await august.getState()) === 'completed' ? true : undefined), 'the August job to finish');
     expect(botMessages(chat)).toHaveLength(before + 1);
     expect(await queue.getJob('act-gaps-2026-09')).toBeDefined();
+
+    // The playground's clock jump: from 3 Aug to 5 Sep runs the September reminder (1 Sep 09:00) once, in place of
+    // its job (which is removed), and schedules October. SECRETARY turns reminders back on first.
+    await say('开启提醒');
+    const beforeJump = botMessages(chat).length;
+    const jumpFrom = Date.UTC(2026, 7, 3, 1, 0, 5);
+    const jumpTo = Date.UTC(2026, 8, 5, 1);
+    offset = jumpTo - Date.now();
+    expect(await act.replay(jumpFrom, jumpTo)).toBe(1);
+    const september = await waitFor(() => botMessages(chat)[beforeJump], 'the reminder replayed after the jump');
+    expect(text(september)).toContain('8月活动提醒');
+    expect(await queue.getJob('act-gaps-2026-09')).toBeUndefined();
+    expect(await queue.getJob('act-gaps-2026-10')).toBeDefined();
+    // Nothing planned in the next minute; and replaying the same interval again writes nothing new.
+    expect(await act.replay(jumpTo, jumpTo + 60_000)).toBe(0);
+    expect(await act.replay(jumpFrom, jumpTo)).toBe(1);
+    expect(botMessages(chat)).toHaveLength(beforeJump + 1);
+    expect(botMessages(otherChat)).toHaveLength(otherBefore);
   });
 
   it('feeds the report walk-through with the statistics sentence', async () => {
