@@ -41,7 +41,7 @@ export function localParts(ms: number, tz: string): LocalParts {
 }
 
 /** Offset of `tz` from UTC at instant `ms`, in ms (Asia/Shanghai: +8 h). */
-function offsetAt(ms: number, tz: string): number {
+export function zoneOffsetMs(ms: number, tz: string): number {
   const parts = formatter(tz).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -90,9 +90,9 @@ export function weekdayOf(d: Day): number {
 export function zonedMs(d: Day, hour: number, minute: number, tz: string): number {
   const { year, month, day } = splitDay(d);
   const guess = Date.UTC(year, month - 1, day, hour, minute);
-  let ms = guess - offsetAt(guess, tz);
+  let ms = guess - zoneOffsetMs(guess, tz);
   // Second pass for instants near a DST change (no-op in China).
-  ms = guess - offsetAt(ms, tz);
+  ms = guess - zoneOffsetMs(ms, tz);
   return ms;
 }
 

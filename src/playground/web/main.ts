@@ -5,31 +5,12 @@
 import { elementAt } from '../render/card.ts';
 import { escapeHtml } from '../render/html.ts';
 import { renderMessageBody } from '../render/message.ts';
+import { zonedMs, zoneOffsetMs } from '../../time.ts';
+// The API's own view types (type-only: nothing of the server is bundled).
+import type { ChatView, DemoUser, MessageView } from '../api.ts';
 
 type Obj = Record<string, unknown>;
 
-interface DemoUser {
-  openId: string;
-  name: string;
-  role: string;
-}
-interface ChatView {
-  chatId: string;
-  type: 'p2p' | 'group';
-  name: string;
-  members: number;
-  last?: { preview: string; time: number };
-}
-interface MessageView {
-  messageId: string;
-  msgType: string;
-  content: unknown;
-  sender: { type: 'app' | 'user'; id: string; name: string };
-  createTime: number;
-  updateTime: number;
-  updates: number;
-  fileName?: string;
-}
 interface ClickAnswer {
   status: number;
   toast?: { type: string; content: string };
@@ -138,34 +119,15 @@ function dayKey(ms: number): string {
   return fmt(ms, { year: 'numeric', month: '2-digit', day: '2-digit' });
 }
 
-/** Offset of the zone at `ms`, in minutes east of UTC. */
-function zoneOffsetMin(ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: state.tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const g = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second'));
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
-}
-
 /** "2026-12-20T09:00" as a wall time in the zone → ms. */
 function zonedToMs(local: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
   if (!m) return null;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-  const guess = wall - zoneOffsetMin(wall) * 60_000;
-  return wall - zoneOffsetMin(guess) * 60_000;
+  return zonedMs(`${m[1]}-${m[2]}-${m[3]}`, Number(m[4]), Number(m[5]), state.tz);
 }
 
 function zoneSuffix(): string {
-  const off = zoneOffsetMin(now());
+  const off = Math.round(zoneOffsetMs(now(), state.tz) / 60_000);
   const a = Math.abs(off);
   return `${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}${String(a % 60).padStart(2, '0')}`;
 }
