@@ -129,13 +129,21 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     title: title ?? treeOf(s)?.title ?? '述职报告',
   });
 
-  async function enqueuePublish(sid: string, rev: number, round: number): Promise<void> {
+  /** See enqueuePublish: the edge's answer deadline (src/feishu/edge.ts, deadlineMs default). */
+  const CALLBACK_SETTLE_MS = 2000;
+
+  /** `settle`: the job will PATCH the card that was just answered to a click (see below). */
+  async function enqueuePublish(sid: string, rev: number, round: number, settle: boolean): Promise<void> {
     const data: PublishJob = { sid, rev, round };
     // attempts > MAX_TRIES: the job itself decides when to give up and show the failure card.
     await deps.jobs.enqueue(JOB_PUBLISH, data, {
       jobId: safeJobId('pub', sid, rev, round),
       attempts: MAX_TRIES + 3,
       backoffMs,
+      // The click's answer (the 生成中 card) is what the job later PATCHes into the result. Feishu: update a card
+      // only after the callback has been answered, else the answer may land on top of the result. The edge
+      // answers within its 2 s deadline; the job waits that long.
+      ...(settle ? { delayMs: CALLBACK_SETTLE_MS } : {}),
     });
   }
 
@@ -373,7 +381,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
           }
           return { toast: toast('info', PUB_TEXT.busy) };
         }
-        await enqueuePublish(v.s, v.r, round);
+        await enqueuePublish(v.s, v.r, round, true);
         return { toast: toast('info', PUB_TEXT.toastRetry), card: { type: 'raw', data: pendingCard(refOf(s)) } };
       }
       case 'word': {
@@ -412,7 +420,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       }
       // The clicked card (now 生成中) becomes the result card, updated in place as the issue's flow has it.
       await store.create(session, ctx.now, ctx.messageId);
-      await enqueuePublish(session.id, session.rev, 0);
+      await enqueuePublish(session.id, session.rev, 0, ctx.messageId !== undefined);
       return { card: pendingCard(refOf(session, tree.title)), toast: toast('info', PUB_TEXT.toastStart) };
     },
 
