@@ -13,7 +13,8 @@ export interface AppDeps {
   verificationToken?: string;
   maxSkewS?: number;
   deadlineMs?: number;
-  onLateFailure?: (ev: InboundEvent, err: unknown) => Promise<void>;
+  /** Records an event as a durable job (see feishu/delivery.ts). */
+  persist?: (ev: InboundEvent, o: { delayMs: number }) => Promise<void>;
   /** A pino logger (fastify's own logger type); none = silent. */
   logger?: FastifyBaseLogger;
   now?: () => number;
@@ -39,7 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     verificationToken: deps.verificationToken,
     maxSkewS: deps.maxSkewS ?? 3600,
     deadlineMs: deps.deadlineMs,
-    onLateFailure: deps.onLateFailure,
+    persist: deps.persist,
     now: deps.now,
   });
 

@@ -219,7 +219,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     encryptKey: feishu.encryptKey,
     verificationToken: feishu.verificationToken,
     maxSkewS: config.FEISHU_MAX_SKEW_S,
-    onLateFailure: bot.onLateFailure,
+    persist: bot.persist,
     logger,
     now: clock?.now,
     plugins: pg ? [pg.routes] : [],

@@ -6,6 +6,10 @@ export interface Metrics {
   event(type: string, outcome: string): void;
   callbackLatency(seconds: number): void;
   outbound(api: string, result: string): void;
+  /** A genuine event whose payload drifted from our schema at `path` (answered 200, handled where possible). */
+  schemaDrift(eventType: string, path: string): void;
+  /** Delivery bookkeeping that needs a look: a permanent Feishu error inside a handler, a failed release… */
+  delivery(outcome: string): void;
   /** Registers a function that reports queue depths at scrape time. */
   setQueueDepthSource(fn: () => Promise<Record<string, number>>): void;
 }
@@ -31,6 +35,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['api', 'result'] as const,
     registers: [registry],
   });
+  const drift = new Counter({
+    name: 'shuzhi_feishu_schema_drift_total',
+    help: 'Genuine Feishu events whose payload did not match the schema, by event type and drifted path',
+    labelNames: ['event_type', 'path'] as const,
+    registers: [registry],
+  });
+  const delivery = new Counter({
+    name: 'shuzhi_delivery_total',
+    help: 'Event delivery bookkeeping: persisted (handed to a job), permanent_error, release_failed, done_failed, replayed',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   let depthSource: (() => Promise<Record<string, number>>) | undefined;
   new Gauge({
     name: 'shuzhi_queue_depth',
@@ -52,6 +68,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     event: (type, outcome) => events.inc({ type, outcome }),
     callbackLatency: (s) => latency.observe(s),
     outbound: (api, result) => outbound.inc({ api, result }),
+    schemaDrift: (event_type, path) => drift.inc({ event_type, path }),
+    delivery: (outcome) => delivery.inc({ outcome }),
     setQueueDepthSource: (fn) => {
       depthSource = fn;
     },

@@ -112,7 +112,7 @@ async function serve(mode: string, redisUrl: string, key: string, fakeUrl: strin
       handle: bot.handle,
       encryptKey: key,
       verificationToken: TOKEN,
-      onLateFailure: bot.onLateFailure,
+      persist: bot.persist,
       plugins: [benchRoutes],
     });
     address = await app.listen({ port: 0, host: '127.0.0.1' });

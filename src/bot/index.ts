@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CallbackAnswer } from '../feishu/edge.ts';
+import { type CallbackAnswer, createDelivery, dedupeKeyOf, EVENT_JOB, replayEvent } from '../feishu/delivery.ts';
 import type { InboundEvent } from '../feishu/inbound.ts';
 import type { FeishuPort } from '../feishu/port.ts';
 import { type Jobs, safeJobId } from '../jobs/queue.ts';
@@ -43,13 +43,15 @@ export interface Bot {
   /** The walk-through card that opens (or resumes) a user's report: for features such as deadline nudges. */
   openWalkthrough(tenantKey: string, openId: string): Promise<object>;
   process(name: string, data: unknown, job: Job): Promise<void>;
-  onLateFailure(ev: InboundEvent, err: unknown): Promise<void>;
+  /** Records an event as a durable job that any instance's worker completes exactly once. */
+  persist(ev: InboundEvent, o: { delayMs: number }): Promise<void>;
 }
 
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => randomBytes(9).toString('base64url'));
   const sessions = new SessionStore(deps.redis);
+  const delivery = createDelivery({ redis: deps.redis, logger: deps.logger });
   const walkthrough = new WalkthroughHandler({
     sessions,
     tz: deps.tz,
@@ -141,8 +143,8 @@ export function createBot(deps: BotDeps): Bot {
       return (await walkthrough.startOrResume(tenantKey, openId)).card;
     },
     async process(name, data) {
-      if (name === 'event') {
-        await handle(data as InboundEvent);
+      if (name === EVENT_JOB) {
+        await replayEvent(delivery, data as InboundEvent, handle);
         return;
       }
       const owner = features.find((f) => f.process && f.jobNames?.includes(name));
@@ -152,10 +154,9 @@ export function createBot(deps: BotDeps): Bot {
       }
       throw new Error(`unknown job ${name}`);
     },
-    async onLateFailure(ev) {
-      // A handler that failed after the edge had already answered: finish it as a job (deterministic id).
-      if (ev.type === 'card_action') return; // clicks are not replayed: the user sees the card and can click again
-      await deps.jobs.enqueue('event', ev, { jobId: safeJobId('event', ev.eventId), attempts: 5, backoffMs: 5000 });
+    async persist(ev, o) {
+      // Deterministic id from the dedupe key: the same event recorded twice (two instances) is one job.
+      await deps.jobs.enqueue(EVENT_JOB, ev, { jobId: safeJobId(EVENT_JOB, dedupeKeyOf(ev)), delayMs: o.delayMs, attempts: 10, backoffMs: 2000 });
     },
   };
 }

@@ -1,24 +1,19 @@
 // The webhook edge: POST /feishu/events for events AND card.action.trigger callbacks.
 // raw body → url_verification → signature + timestamp → decrypt → token → zod → dedupe → handler, answered
 // within the deadline. It knows nothing about reports: it ends in one typed InboundEvent.
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { CALLBACK_DONE_TTL_S, type Claim, Deduper } from '../store/dedupe.ts';
+import { type Claim, LEASE_MS } from '../store/dedupe.ts';
 import type { Metrics } from '../metrics.ts';
 import { decryptPayload, safeEqual, signBody } from './crypto.ts';
+import { type CallbackAnswer, createDelivery, dedupeKeyOf, type EventHandler } from './delivery.ts';
 import { challengeSchema, type InboundEvent, InboundParseError, toInboundEvent } from './inbound.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const UNAVAILABLE_TOAST = '服务暂时不可用，请稍后再试';
 export const BUSY_TOAST = '正在处理，请稍候…';
 
-/** What a card callback answers (reference §3.2). Events answer {}. */
-export interface CallbackAnswer {
-  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
-  card?: { type: 'raw'; data: unknown };
-}
-
-export type EventHandler = (ev: InboundEvent) => Promise<CallbackAnswer | undefined>;
+export type { CallbackAnswer, EventHandler } from './delivery.ts';
 
 export interface EdgeOptions {
   encryptKey?: string;
@@ -29,8 +24,12 @@ export interface EdgeOptions {
   handle: EventHandler;
   /** The edge answers by then at the latest (Feishu allows 3 s). Default 2000 ms. */
   deadlineMs?: number;
-  /** Called when a handler that outlived the deadline fails afterwards: the work must not be lost. */
-  onLateFailure?: (ev: InboundEvent, err: unknown) => Promise<void>;
+  /**
+   * Records an event durably (a job any instance's worker runs, see delivery.ts replayEvent), for an event
+   * whose handler outlived the deadline or failed transiently. Without it such events are answered 5xx, so
+   * that Feishu re-pushes them.
+   */
+  persist?: (ev: InboundEvent, o: { delayMs: number }) => Promise<void>;
   now?: () => number;
 }
 
@@ -61,7 +60,8 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 }
 
 export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyInstance, opts) => {
-  const deduper = new Deduper(opts.redis);
+  const delivery = createDelivery({ redis: opts.redis, logger: app.log, metrics: opts.metrics });
+  const deduper = delivery.deduper;
   const deadlineMs = opts.deadlineMs ?? 2000;
   const now = opts.now ?? Date.now;
 
@@ -126,6 +126,20 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
     if (typeof token !== 'string' || !safeEqual(token, opts.verificationToken)) throw new Refused(401, 'verification token mismatch');
   }
 
+  /** Hands the event to a durable job. False when that is impossible (no job queue, Redis down). */
+  async function persist(ev: InboundEvent, delayMs: number, log: FastifyRequest['log']): Promise<boolean> {
+    if (!opts.persist) return false;
+    try {
+      await opts.persist(ev, { delayMs });
+      opts.metrics.delivery('persisted');
+      return true;
+    } catch (err) {
+      opts.metrics.delivery('persist_failed');
+      log.error({ err: (err as Error).message, eventId: ev.eventId }, 'could not record the event as a job (Redis): answered 5xx so that Feishu re-pushes it');
+      return false;
+    }
+  }
+
   async function answerCard(reply: FastifyReply, started: number, answer: CallbackAnswer | undefined): Promise<FastifyReply> {
     opts.metrics.callbackLatency((performance.now() - started) / 1000);
     return reply.code(200).send(answer ?? {});
@@ -160,17 +174,33 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
       return reply.code(200).send({ challenge: c.data.challenge });
     }
 
+    try {
+      checkToken(((body.header ?? {}) as Record<string, unknown>).token);
+    } catch (e) {
+      opts.metrics.event('unparsed', 'refused');
+      req.log.warn({ reason: (e as Error).message }, 'feishu webhook refused');
+      return reply.code(401).send({ error: 'unauthorized' });
+    }
+    // From here on the body is genuine (signed and decrypted, or token-checked): it is never refused, because a
+    // refused event is re-pushed and then dropped. Drift is logged (paths only, never values), counted, and the
+    // event handled when what remains is enough.
+    const drifted: string[] = [];
     let ev: InboundEvent;
     try {
-      const h = (body.header ?? {}) as Record<string, unknown>;
-      checkToken(h.token);
-      ev = toInboundEvent(body);
+      ev = toInboundEvent(body, {
+        onDrift: (eventType, path) => {
+          drifted.push(path);
+          opts.metrics.schemaDrift(eventType, path);
+        },
+      });
     } catch (e) {
-      const status = e instanceof Refused ? e.status : 400;
       const type = e instanceof InboundParseError ? e.eventType : 'unparsed';
-      opts.metrics.event(type, status === 401 ? 'refused' : 'bad_request');
-      req.log.warn({ reason: (e as Error).message }, 'feishu webhook refused');
-      return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'bad request' });
+      opts.metrics.event(type, 'drift_unhandled');
+      req.log.warn({ eventType: type, paths: drifted, reason: (e as Error).message }, 'genuine Feishu event does not match the schema and cannot be handled; answered 200');
+      return reply.code(200).send({});
+    }
+    if (drifted.length > 0) {
+      req.log.warn({ eventId: ev.eventId, type: ev.type, paths: drifted }, 'genuine Feishu event drifted from the schema; the drifted fields were dropped');
     }
 
     const isCard = ev.type === 'card_action';
@@ -179,7 +209,7 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
       return reply.code(200).send({});
     }
 
-    const key = Deduper.key(ev.eventId, ev.type === 'message' ? ev.messageId : undefined);
+    const key = dedupeKeyOf(ev);
     let claim: Claim;
     try {
       claim = await deduper.claim(key);
@@ -199,21 +229,7 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
       return answerCard(reply, started, JSON.parse(answer) as CallbackAnswer);
     }
 
-    const work = opts.handle(ev).then(
-      (answer) => {
-        // Marked done off the response path: a duplicate arriving meanwhile sees "running", which is
-        // answered the same way (events: 200; callbacks: it waits for the stored answer).
-        const done = isCard ? deduper.done(key, JSON.stringify(answer ?? {}), CALLBACK_DONE_TTL_S) : deduper.done(key, null);
-        done.catch((err) => {
-          req.log.warn({ err: (err as Error).message }, 'could not mark event done');
-        });
-        return { ok: true as const, answer };
-      },
-      async (err: unknown) => {
-        await deduper.release(key).catch(() => undefined);
-        return { ok: false as const, err };
-      },
-    );
+    const work = delivery.run(key, ev, opts.handle);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);
@@ -224,21 +240,24 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
     if (result === 'late') {
       opts.metrics.event(ev.type, 'late');
       req.log.warn({ eventId: ev.eventId, type: ev.type, deadlineMs }, 'handler outlived the deadline; answered early');
-      void work.then(async (r) => {
-        if (!r.ok) {
-          req.log.error({ err: r.err, eventId: ev.eventId }, 'handler failed after the deadline');
-          await opts.onLateFailure?.(ev, r.err).catch((err) => req.log.error({ err }, 'could not schedule the retry'));
-        }
-      });
+      // A click is not re-pushed: the user sees 正在处理 and the work goes on here, settling its own claim.
       if (isCard) return answerCard(reply, started, { toast: { type: 'info', content: BUSY_TOAST } });
-      return reply.code(200).send({});
+      // An event is answered 200 only once it is durably recorded: if this process dies, a worker elsewhere
+      // completes it once the claim's lease has run out.
+      return (await persist(ev, LEASE_MS, req.log)) ? reply.code(200).send({}) : reply.code(503).send({ error: 'unavailable' });
     }
     if (!result.ok) {
+      if (result.permanent) {
+        opts.metrics.event(ev.type, 'permanent_error');
+        if (isCard) return answerCard(reply, started, { toast: { type: 'error', content: UNAVAILABLE_TOAST } });
+        return reply.code(200).send({});
+      }
       opts.metrics.event(ev.type, 'failed');
       req.log.error({ err: result.err, eventId: ev.eventId, type: ev.type }, 'handler failed');
       if (isCard) return answerCard(reply, started, { toast: { type: 'error', content: UNAVAILABLE_TOAST } });
-      // Not marked done: Feishu re-pushes and the next delivery can complete the work.
-      return reply.code(500).send({ error: 'handler failed' });
+      // Retried by a job (sooner than Feishu's 15 s re-push); when even that cannot be recorded, 500 makes
+      // Feishu re-push, and the released claim lets that delivery complete the work.
+      return (await persist(ev, 1000, req.log)) ? reply.code(200).send({}) : reply.code(500).send({ error: 'handler failed' });
     }
     opts.metrics.event(ev.type, 'ok');
     if (isCard) return answerCard(reply, started, result.answer);

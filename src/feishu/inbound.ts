@@ -1,16 +1,34 @@
 // Inbound payloads: the zod schemas of what Feishu sends, and the one typed union the edge hands on.
-// Every fixture under test/fixtures/events is parsed by these schemas (test/unit/fixtures.test.ts).
+//
+// Tolerant by construction (DESIGN rule 1; ../shared/feishu-reference.md "Corrections"): real tenants send
+// absent, null or "" for ids the app has no scope for (`sender_id.user_id` is null without
+// contact:user.employee_id:readonly, a mentioned bot has `user_id: ""`, a long-connection card operator has no
+// `user_id` key), and likewise for root_id, parent_id, thread_id, update_time, user_agent, context… Every field
+// the bot does not strictly need goes through `optStr`/`opt` (absent, null and "" all mean absent); unknown
+// fields are ignored (zod objects strip them). A payload that still fails is salvaged where it can be: the
+// drifted fields are dropped and reported through `onDrift`, and the event is handled if what remains is enough
+// (see `parseTolerant`). Every payload under test/fixtures/ is parsed by these schemas.
 import { z } from 'zod';
 
-const userId = z.object({ open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() });
+/** An optional string: absent, null and "" all read as absent. */
+export const optStr = z.preprocess((v) => (v === null || v === '' ? undefined : v), z.string().optional());
+/** Any optional value: absent and null read as absent ("" is kept: an empty input is an answer). */
+function opt<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+}
+/** Feishu sends times as strings of ms; some captures carry numbers. */
+const optTime = opt(z.union([z.string(), z.number()]));
+
+const userId = z.object({ open_id: optStr, user_id: optStr, union_id: optStr });
 
 export const headerSchema = z.object({
   event_id: z.string().min(1).max(200),
   event_type: z.string().min(1).max(200),
-  create_time: z.string().optional(),
-  token: z.string().optional(),
-  app_id: z.string().optional(),
-  tenant_key: z.string().optional(),
+  create_time: optTime,
+  // "" over the long connection (Corrections); checked by the webhook edge only.
+  token: opt(z.string()),
+  app_id: optStr,
+  tenant_key: optStr,
 });
 
 export const envelopeSchema = z.object({ schema: z.literal('2.0'), header: headerSchema, event: z.unknown() });
@@ -18,76 +36,74 @@ export const envelopeSchema = z.object({ schema: z.literal('2.0'), header: heade
 export const challengeSchema = z.object({
   type: z.literal('url_verification'),
   challenge: z.string().min(1).max(1000),
-  token: z.string().optional(),
+  token: opt(z.string()),
 });
 
 const mentionSchema = z.object({
   key: z.string(),
-  id: userId,
-  name: z.string().optional(),
-  tenant_key: z.string().optional(),
+  id: opt(userId),
+  name: optStr,
+  tenant_key: optStr,
 });
 
 export const messageEventSchema = z.object({
-  sender: z.object({ sender_id: userId, sender_type: z.string().optional(), tenant_key: z.string().optional() }),
+  sender: z.object({ sender_id: userId, sender_type: optStr, tenant_key: optStr }),
   message: z.object({
     message_id: z.string().min(1),
-    root_id: z.string().optional(),
-    parent_id: z.string().optional(),
-    create_time: z.string().optional(),
-    update_time: z.string().optional(),
+    root_id: optStr,
+    parent_id: optStr,
+    create_time: optTime,
+    update_time: optTime,
     chat_id: z.string().min(1),
-    thread_id: z.string().optional(),
+    thread_id: optStr,
     chat_type: z.string(),
     message_type: z.string(),
     content: z.string(),
-    mentions: z.array(mentionSchema).optional(),
-    user_agent: z.string().optional(),
+    mentions: opt(z.array(mentionSchema)),
+    user_agent: optStr,
   }),
 });
 
 export const cardActionEventSchema = z.object({
-  operator: z.object({ tenant_key: z.string().optional(), open_id: z.string().optional(), user_id: z.string().optional(), union_id: z.string().optional() }),
-  token: z.string().optional(),
+  operator: z.object({ tenant_key: optStr, open_id: optStr, user_id: optStr, union_id: optStr }),
+  token: optStr,
   action: z.object({
-    value: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
-    tag: z.string().optional(),
-    timezone: z.string().optional(),
-    name: z.string().optional(),
-    form_value: z.record(z.string(), z.unknown()).optional(),
-    input_value: z.string().optional(),
-    option: z.string().optional(),
-    options: z.array(z.string()).optional(),
-    checked: z.boolean().optional(),
+    value: opt(z.union([z.record(z.string(), z.unknown()), z.string()])),
+    tag: optStr,
+    timezone: optStr,
+    name: optStr,
+    form_value: opt(z.record(z.string(), z.unknown())),
+    input_value: opt(z.string()),
+    option: opt(z.string()),
+    options: opt(z.array(z.string())),
+    checked: opt(z.boolean()),
   }),
-  host: z.string().optional(),
-  context: z
-    .object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional(), url: z.string().optional() })
-    .optional(),
+  host: optStr,
+  context: opt(z.object({ open_message_id: optStr, open_chat_id: optStr, url: optStr })),
   // Older shapes put these at the top level (reference §3.1).
-  open_message_id: z.string().optional(),
-  open_chat_id: z.string().optional(),
+  open_message_id: optStr,
+  open_chat_id: optStr,
 });
 
 export const p2pEnteredEventSchema = z.object({
   chat_id: z.string().min(1),
-  operator_id: userId,
-  last_message_id: z.string().optional(),
-  last_message_create_time: z.string().optional(),
+  operator_id: opt(userId),
+  last_message_id: optStr,
+  last_message_create_time: optTime,
 });
 
 export const botChatEventSchema = z.object({
   chat_id: z.string().min(1),
-  operator_id: userId.optional(),
-  name: z.string().optional(),
-  external: z.boolean().optional(),
-  operator_tenant_key: z.string().optional(),
+  operator_id: opt(userId),
+  name: optStr,
+  external: opt(z.boolean()),
+  operator_tenant_key: optStr,
 });
 
 export const menuEventSchema = z.object({
-  operator: z.object({ operator_id: userId, operator_name: z.string().optional() }),
+  operator: z.object({ operator_id: userId, operator_name: optStr }),
   event_key: z.string().min(1),
-  timestamp: z.union([z.number(), z.string()]).optional(),
+  timestamp: optTime,
 });
 
 export interface Mention {
@@ -149,12 +165,84 @@ export class InboundParseError extends Error {
   }
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, eventType: string, data: unknown): T {
-  const r = schema.safeParse(data);
-  if (!r.success) {
-    throw new InboundParseError(eventType, r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+/** Reports a field that drifted from its schema: the event type and a path such as `message.mentions[].id`. */
+export type DriftReporter = (eventType: string, path: string) => void;
+
+const DROPPED = Symbol('dropped');
+
+function isContainer(v: unknown): v is Record<string | number, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A metric-friendly path: array indices folded to [] so that label values stay few. */
+function pathLabel(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += '[]';
+    else out += (out ? '.' : '') + String(p);
   }
-  return r.data;
+  return (out || '(root)').slice(0, 120);
+}
+
+/**
+ * Drops the value at `path` (array items are marked and removed after the round). When there is nothing to drop
+ * (a required field is missing), the parent is dropped instead. Returns the path actually dropped, or undefined
+ * when only the root would be left to drop.
+ */
+function dropAt(root: unknown, path: ReadonlyArray<PropertyKey>): ReadonlyArray<PropertyKey> | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    let parent: unknown = root;
+    for (const k of path.slice(0, depth - 1)) parent = isContainer(parent) ? parent[k as string] : undefined;
+    if (!isContainer(parent)) continue;
+    const leaf = path[depth - 1] as string | number;
+    if (parent[leaf] === undefined || parent[leaf] === DROPPED) continue;
+    parent[leaf] = Array.isArray(parent) ? DROPPED : undefined;
+    return path.slice(0, depth);
+  }
+  return undefined;
+}
+
+function compact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== DROPPED).map(compact);
+  if (isContainer(v)) {
+    for (const k of Object.keys(v)) v[k] = compact(v[k]);
+  }
+  return v;
+}
+
+/**
+ * Parses `data`; where it does not match, drops the drifted fields one round at a time (at most a few rounds)
+ * and parses what remains. Every dropped path is reported. Throws InboundParseError when what remains cannot
+ * be handled (a required field such as message_id or chat_id is missing or unusable).
+ */
+function parseTolerant<T>(schema: z.ZodType<T>, eventType: string, data: unknown, onDrift?: DriftReporter): T {
+  let current = data;
+  const drifted = new Set<string>();
+  let detail = '';
+  for (let round = 0; round < 6; round++) {
+    const r = schema.safeParse(current);
+    if (r.success) {
+      for (const p of drifted) onDrift?.(eventType, p);
+      return r.data;
+    }
+    detail = r.error.issues.map((i) => `${pathLabel(i.path)}: ${i.message}`).join('; ');
+    if (round === 0) current = structuredClone(data);
+    let progressed = false;
+    for (const issue of r.error.issues) {
+      const dropped = dropAt(current, issue.path);
+      if (!dropped) {
+        // A required field that is missing: nothing to drop, but it is where the payload drifted.
+        drifted.add(pathLabel(issue.path));
+        continue;
+      }
+      drifted.add(pathLabel(dropped));
+      progressed = true;
+    }
+    current = compact(current);
+    if (!progressed) break;
+  }
+  for (const p of drifted) onDrift?.(eventType, p);
+  throw new InboundParseError(eventType, detail);
 }
 
 /** The plain text of a `post` content, line by line. */
@@ -206,15 +294,19 @@ function messageText(messageType: string, content: string, mentions: Mention[]):
   return { text: '' };
 }
 
-/** Turns a decrypted, authenticated schema-2.0 envelope into the typed union. Throws InboundParseError. */
-export function toInboundEvent(envelope: unknown): InboundEvent {
-  const env = parseOrThrow(envelopeSchema, 'envelope', envelope);
+/**
+ * Turns a decrypted, authenticated schema-2.0 envelope into the typed union. Drifted fields are dropped and
+ * reported through `onDrift`; throws InboundParseError only when the event cannot be handled at all.
+ */
+export function toInboundEvent(envelope: unknown, o: { onDrift?: DriftReporter } = {}): InboundEvent {
+  const parse = <T>(schema: z.ZodType<T>, eventType: string, data: unknown): T => parseTolerant(schema, eventType, data, o.onDrift);
+  const env = parse(envelopeSchema, 'envelope', envelope);
   const { header } = env;
   const base: Base = { eventId: header.event_id, tenantKey: header.tenant_key ?? '' };
   switch (header.event_type) {
     case 'im.message.receive_v1': {
-      const e = parseOrThrow(messageEventSchema, header.event_type, env.event);
-      const mentions: Mention[] = (e.message.mentions ?? []).map((m) => ({ key: m.key, openId: m.id.open_id, name: m.name }));
+      const e = parse(messageEventSchema, header.event_type, env.event);
+      const mentions: Mention[] = (e.message.mentions ?? []).map((m) => ({ key: m.key, openId: m.id?.open_id, name: m.name }));
       const body = messageText(e.message.message_type, e.message.content, mentions);
       return {
         ...base,
@@ -223,7 +315,7 @@ export function toInboundEvent(envelope: unknown): InboundEvent {
         messageId: e.message.message_id,
         chatId: e.message.chat_id,
         chatType: e.message.chat_type,
-        senderOpenId: e.sender.sender_id.open_id ?? e.sender.sender_id.user_id ?? '',
+        senderOpenId: e.sender.sender_id.open_id ?? e.sender.sender_id.user_id ?? e.sender.sender_id.union_id ?? '',
         messageType: e.message.message_type,
         content: e.message.content,
         mentions,
@@ -232,7 +324,7 @@ export function toInboundEvent(envelope: unknown): InboundEvent {
       };
     }
     case 'card.action.trigger': {
-      const e = parseOrThrow(cardActionEventSchema, header.event_type, env.event);
+      const e = parse(cardActionEventSchema, header.event_type, env.event);
       const openId = e.operator.open_id ?? e.operator.user_id ?? '';
       let value: Record<string, unknown> = {};
       if (typeof e.action.value === 'string') {
@@ -261,12 +353,12 @@ export function toInboundEvent(envelope: unknown): InboundEvent {
       };
     }
     case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
-      const e = parseOrThrow(p2pEnteredEventSchema, header.event_type, env.event);
-      return { ...base, type: 'p2p_entered', chatId: e.chat_id, operatorOpenId: e.operator_id.open_id ?? '' };
+      const e = parse(p2pEnteredEventSchema, header.event_type, env.event);
+      return { ...base, type: 'p2p_entered', chatId: e.chat_id, operatorOpenId: e.operator_id?.open_id ?? e.operator_id?.user_id ?? '' };
     }
     case 'im.chat.member.bot.added_v1':
     case 'im.chat.member.bot.deleted_v1': {
-      const e = parseOrThrow(botChatEventSchema, header.event_type, env.event);
+      const e = parse(botChatEventSchema, header.event_type, env.event);
       return {
         ...base,
         type: header.event_type === 'im.chat.member.bot.added_v1' ? 'bot_added' : 'bot_removed',
@@ -276,7 +368,7 @@ export function toInboundEvent(envelope: unknown): InboundEvent {
       };
     }
     case 'application.bot.menu_v6': {
-      const e = parseOrThrow(menuEventSchema, header.event_type, env.event);
+      const e = parse(menuEventSchema, header.event_type, env.event);
       return { ...base, type: 'menu', operatorOpenId: e.operator.operator_id.open_id ?? '', eventKey: e.event_key };
     }
     default:

@@ -1,11 +1,17 @@
 // Exactly-once effects for at-least-once deliveries. A delivery claims its id with one `SET … NX GET`; the
 // winner runs the handler; on success the id is marked done for 24 h (Feishu re-pushes span about 7 h)
 // together with the answer, so that a duplicate gets the same answer; on failure the claim is released so
-// that Feishu's re-push can complete the work.
+// that the next delivery (Feishu's re-push, or the durable job the edge recorded) can complete the work.
+//
+// A claim is a LEASE, never a lock that outlives its holder: it is set for LEASE_MS and renewed every
+// RENEW_MS while the handler runs (`hold`). An instance that is killed mid-handler, or that loses Redis, stops
+// renewing and its claim is gone within LEASE_MS — well before Feishu's first re-push (15 s, reference §2.6).
+// Release and renew compare the owner, so a late release never deletes a claim another instance took over.
 //
 // The id is the message_id for messages (Feishu: "dedupe on message_id"; a re-push of the same event carries
 // the same message_id, and so does a message re-sent under a new event_id), the event_id for everything else.
 // One key per delivery keeps the hot path at one awaited Redis command (requires Redis ≥ 7.0 for NX+GET).
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { KEY_PREFIX } from './redis.ts';
 
@@ -15,33 +21,78 @@ const DONE_TTL_S = 24 * 3600;
  * arrives while the first is being answered, so it is kept minutes, not a day (answers are cards: ~5 KB each).
  */
 export const CALLBACK_DONE_TTL_S = 10 * 60;
-/** How long a claim may stay "running" before another delivery may take over (a crashed instance). */
-const CLAIM_TTL_S = 60;
-const RUNNING = 'running';
+/** How long a claim lives without renewal. Must stay well below Feishu's first re-push (15 s). */
+export const LEASE_MS = 6000;
+/** How often a held claim is renewed. */
+export const RENEW_MS = 2000;
+const RUNNING = 'running:';
 const DONE = 'done:';
 
 export type Claim = { kind: 'claimed'; key: string } | { kind: 'done'; answer: string | null } | { kind: 'running' };
 
+// KEYS[1] = claim key, ARGV[1] = owner value, ARGV[2] = lease ms. Renews only our own claim.
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+// KEYS[1] = claim key, ARGV[1] = owner value. Deletes only our own claim.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/** A held claim: renewed until stopped. `lost` is set when a renewal found the claim no longer ours. */
+export interface Hold {
+  stop(): void;
+  readonly lost: boolean;
+}
+
 export class Deduper {
-  constructor(private readonly redis: Redis) {}
+  /** This process's owner value: a claim names who holds it. */
+  private readonly owner = RUNNING + randomBytes(8).toString('hex');
+  private readonly leaseMs: number;
+  private readonly renewMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    o: { leaseMs?: number; renewMs?: number } = {},
+  ) {
+    this.leaseMs = o.leaseMs ?? LEASE_MS;
+    this.renewMs = o.renewMs ?? RENEW_MS;
+  }
 
   static key(eventId: string, messageId?: string): string {
     return messageId ? `${KEY_PREFIX}dedupe:msg:${messageId}` : `${KEY_PREFIX}dedupe:evt:${eventId}`;
   }
 
   async claim(key: string): Promise<Claim> {
-    const old = (await this.redis.call('SET', key, RUNNING, 'EX', CLAIM_TTL_S, 'NX', 'GET')) as string | null;
+    const old = (await this.redis.call('SET', key, this.owner, 'PX', this.leaseMs, 'NX', 'GET')) as string | null;
     if (old === null) return { kind: 'claimed', key };
     if (old.startsWith(DONE)) return { kind: 'done', answer: old.length === DONE.length ? null : old.slice(DONE.length) };
     return { kind: 'running' };
+  }
+
+  /** Keeps a claim alive while its handler runs. Renewal errors (Redis down) are left to the lease to resolve. */
+  hold(key: string): Hold {
+    let lost = false;
+    const timer = setInterval(() => {
+      this.redis.eval(RENEW, 1, key, this.owner, this.leaseMs).then(
+        (r) => {
+          if (r === 0) lost = true;
+        },
+        () => undefined,
+      );
+    }, this.renewMs);
+    timer.unref();
+    return {
+      stop: () => clearInterval(timer),
+      get lost() {
+        return lost;
+      },
+    };
   }
 
   async done(key: string, answer: string | null, ttlS = DONE_TTL_S): Promise<void> {
     await this.redis.set(key, DONE + (answer ?? ''), 'EX', ttlS);
   }
 
+  /** Gives the claim back (only if it is still ours), so that the next delivery can do the work. */
   async release(key: string): Promise<void> {
-    await this.redis.del(key);
+    await this.redis.eval(RELEASE, 1, key, this.owner);
   }
 
   /** Waits (briefly) for a running duplicate to finish, so that it can be answered the same way. */

@@ -4,9 +4,11 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { encryptPayload } from '../../src/feishu/crypto.ts';
+import { FeishuApiError } from '../../src/feishu/errors.ts';
 import { BUSY_TOAST, type CallbackAnswer, UNAVAILABLE_TOAST } from '../../src/feishu/edge.ts';
 import type { InboundEvent } from '../../src/feishu/inbound.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
+import { Deduper, LEASE_MS } from '../../src/store/dedupe.ts';
 import { createFastRedis, waitReady } from '../../src/store/redis.ts';
 import { cardActionEvent, envelope, messageEvent, sealed } from '../support/payloads.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
@@ -20,7 +22,8 @@ let app: FastifyInstance;
 let metrics: Metrics;
 let seen: InboundEvent[] = [];
 let behaviour: (ev: InboundEvent) => Promise<CallbackAnswer | undefined> = async () => undefined;
-const lateFailures: string[] = [];
+const persisted: Array<{ eventId: string; delayMs: number }> = [];
+let persistFails = false;
 
 beforeAll(async () => {
   redisServer = await startRedis();
@@ -38,14 +41,17 @@ beforeAll(async () => {
       seen.push(ev);
       return behaviour(ev);
     },
-    onLateFailure: async (ev) => {
-      lateFailures.push(ev.eventId);
+    persist: async (ev, o) => {
+      if (persistFails) throw new Error('Connection is closed.');
+      persisted.push({ eventId: ev.eventId, delayMs: o.delayMs });
     },
   });
 });
 
 afterEach(() => {
   seen = [];
+  persistFails = false;
+  persisted.length = 0;
   behaviour = async () => undefined;
 });
 
@@ -165,11 +171,45 @@ describe('bad input', () => {
     expect(r.statusCode).toBe(400);
   });
 
-  it('answers 400 to a known event whose payload does not match its schema', async () => {
+  it('answers 200 to a genuine event that cannot be handled, and counts the drift', async () => {
     const s = sealed(envelope('im.message.receive_v1', { message: { nothing: true } }), KEY);
     const r = await post(s.body, s.headers);
-    expect(r.statusCode).toBe(400);
+    expect(r.statusCode).toBe(200);
     expect(seen).toHaveLength(0);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/shuzhi_feishu_schema_drift_total\{event_type="im.message.receive_v1",path="sender"\} 1/);
+    expect(text).toMatch(/shuzhi_events_total\{type="im.message.receive_v1",outcome="drift_unhandled"\} 1/);
+  });
+
+  it('handles a genuine message whose optional fields drifted, dropping them and counting each path', async () => {
+    const payload = messageEvent('统计', { messageId: 'om_drift_1' }) as { event: { message: Record<string, unknown>; sender: Record<string, unknown> } };
+    payload.event.message.create_time = { unexpected: true };
+    payload.event.message.mentions = 'not-a-list';
+    payload.event.message.brand_new_field = { deep: [1, 2, 3] };
+    payload.event.sender.sender_type = 42;
+    const s = sealed(payload, KEY);
+    const r = await post(s.body, s.headers);
+    expect(r.statusCode).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ type: 'message', messageId: 'om_drift_1', text: '统计', mentions: [] });
+    const text = await metrics.registry.metrics();
+    for (const path of ['message.create_time', 'message.mentions', 'sender.sender_type']) {
+      expect(text).toContain(`shuzhi_feishu_schema_drift_total{event_type="im.message.receive_v1",path="${path}"} 1`);
+    }
+  });
+
+  it('accepts null and empty ids where real tenants send them', async () => {
+    const payload = messageEvent('统计', { messageId: 'om_nulls', openId: 'ou_n' }) as { event: { message: Record<string, unknown>; sender: { sender_id: Record<string, unknown> } } };
+    payload.event.sender.sender_id.user_id = null;
+    payload.event.message.root_id = null;
+    payload.event.message.parent_id = '';
+    payload.event.message.thread_id = null;
+    payload.event.message.mentions = [{ key: '@_user_1', id: { open_id: 'ou_bot', user_id: '', union_id: null }, name: '述职助手', tenant_key: null }];
+    const s = sealed(payload, KEY);
+    expect((await post(s.body, s.headers)).statusCode).toBe(200);
+    expect(seen[0]).toMatchObject({ type: 'message', senderOpenId: 'ou_n', mentions: [{ key: '@_user_1', openId: 'ou_bot' }] });
+    const text = await metrics.registry.metrics();
+    expect(text).not.toContain('event_type="im.message.receive_v1",path="message.root_id"');
   });
 
   it('acknowledges and counts an unknown event type', async () => {
@@ -205,9 +245,25 @@ describe('exactly-once effects', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('does not mark a failed event done, so the re-push completes it', async () => {
+  it('hands a failed event to a durable job and answers 200', async () => {
+    const payload = messageEvent('统计');
+    behaviour = async () => {
+      throw new Error('transient');
+    };
+    const first = sealed(payload, KEY);
+    expect((await post(first.body, first.headers)).statusCode).toBe(200);
+    expect(persisted).toEqual([{ eventId: payload.header.event_id, delayMs: 1000 }]);
+    // The claim was released: the job (or a re-push) can claim it.
+    behaviour = async () => undefined;
+    const again = sealed(payload, KEY);
+    expect((await post(again.body, again.headers)).statusCode).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('answers 500 when a failed event cannot be recorded either, so the re-push completes it', async () => {
     const payload = messageEvent('统计');
     let attempts = 0;
+    persistFails = true;
     behaviour = async () => {
       attempts++;
       if (attempts === 1) throw new Error('transient');
@@ -220,6 +276,50 @@ describe('exactly-once effects', () => {
     const third = sealed(payload, KEY);
     expect((await post(third.body, third.headers)).statusCode).toBe(200);
     expect(attempts).toBe(2);
+  });
+
+  it('answers 200 to a permanent Feishu error, records it, and never redoes it', async () => {
+    const payload = messageEvent('统计');
+    let attempts = 0;
+    behaviour = async () => {
+      attempts++;
+      throw new FeishuApiError({ api: 'im.message.reply', code: 230002, httpStatus: 400, msg: 'Bot is not in the chat', retryable: false, terminal: true, attempts: 1 });
+    };
+    const first = sealed(payload, KEY);
+    expect((await post(first.body, first.headers)).statusCode).toBe(200);
+    const again = sealed(payload, KEY);
+    expect((await post(again.body, again.headers)).statusCode).toBe(200);
+    expect(attempts).toBe(1);
+    expect(persisted).toHaveLength(0);
+    expect(await metrics.registry.metrics()).toMatch(/shuzhi_delivery_total\{outcome="permanent_error"\} [1-9]/);
+  });
+
+  it('lets another delivery take over a claim whose holder died (the lease runs out)', async () => {
+    const payload = messageEvent('统计', { messageId: 'om_orphan' });
+    // A holder that never renews and never releases: an instance killed mid-handler.
+    const dead = new Deduper(redis, { leaseMs: 300 });
+    expect((await dead.claim(Deduper.key(payload.header.event_id, 'om_orphan'))).kind).toBe('claimed');
+    const during = sealed(payload, KEY);
+    expect((await post(during.body, during.headers)).statusCode).toBe(200);
+    expect(seen).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 400));
+    const after = sealed(payload, KEY);
+    expect((await post(after.body, after.headers)).statusCode).toBe(200);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('renews the claim while a slow handler runs, so that a duplicate cannot take it over', async () => {
+    const payload = messageEvent('统计', { messageId: 'om_slow' });
+    const key = Deduper.key(payload.header.event_id, 'om_slow');
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 350));
+      return undefined;
+    };
+    const s = sealed(payload, KEY);
+    await post(s.body, s.headers);
+    // Answered early (deadline 400 ms is not reached: 350 ms), then marked done.
+    expect(await redis.get(key)).toBe('done:');
+    expect(seen).toHaveLength(1);
   });
 
   it('answers a duplicated card callback with the same card, applying the click once', async () => {
@@ -239,10 +339,10 @@ describe('exactly-once effects', () => {
 });
 
 describe('the deadline', () => {
-  it('answers a slow event before the deadline and reports a late failure for retry', async () => {
+  it('answers a slow event before the deadline only once it is recorded as a durable job', async () => {
     behaviour = async () => {
       await new Promise((r) => setTimeout(r, 700));
-      throw new Error('late boom');
+      return undefined;
     };
     const payload = messageEvent('慢');
     const t0 = performance.now();
@@ -251,8 +351,17 @@ describe('the deadline', () => {
     const elapsed = performance.now() - t0;
     expect(r.statusCode).toBe(200);
     expect(elapsed).toBeLessThan(700);
-    await new Promise((res) => setTimeout(res, 500));
-    expect(lateFailures).toContain(payload.header.event_id);
+    expect(persisted).toEqual([{ eventId: payload.header.event_id, delayMs: LEASE_MS }]);
+  });
+
+  it('answers 503 to a slow event that cannot be recorded, so that Feishu re-pushes it', async () => {
+    persistFails = true;
+    behaviour = async () => {
+      await new Promise((r) => setTimeout(r, 700));
+      return undefined;
+    };
+    const s = sealed(messageEvent('慢'), KEY);
+    expect((await post(s.body, s.headers)).statusCode).toBe(503);
   });
 
   it('answers a slow card callback with a waiting toast', async () => {

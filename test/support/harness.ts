@@ -75,7 +75,7 @@ export async function startBotInstance(o: InstanceOptions): Promise<BotInstance>
     handle: bot.handle,
     encryptKey: ENCRYPT_KEY,
     verificationToken: VERIFICATION_TOKEN,
-    onLateFailure: bot.onLateFailure,
+    persist: bot.persist,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
