@@ -48,6 +48,9 @@ export class FeishuApiError extends Error {
 /** Gateway rate limit (HTTP 429 normally; some old APIs send it with HTTP 400). Wait `x-ogw-ratelimit-reset`. */
 export const GATEWAY_RATE_LIMIT_CODE = 99991400;
 
+/** permission-member create: the member already holds an equal or higher permission; counts as done. */
+export const PERMISSION_ALREADY_HELD_CODE = 1063003;
+
 /** Business-level rate limits and "busy, try again" codes: exponential backoff with jitter. */
 export const BACKOFF_CODES: ReadonlySet<number> = new Set([
   230020, // send/reply/patch: triggers the frequency limit
@@ -58,7 +61,8 @@ export const BACKOFF_CODES: ReadonlySet<number> = new Set([
   1000004, // rate limit (generic)
   1000005, // rate limit (generic)
   230049, // message with the same uuid is being sent
-  1066002, // drive permission: concurrent modification
+  1066001, // drive permission: server busy (permission-member create page, 2025-07)
+  1066002, // drive permission: concurrent modification (same page)
   96002, // drive permission: concurrent modification
   1770036, // docx: folder locked by a concurrent create
 ]);
@@ -85,8 +89,10 @@ export const TERMINAL_CODES: ReadonlySet<number> = new Set([
   // docx
   1770001, 1770002, 1770004, 1770005, 1770006, 1770007, 1770014, 1770019, 1770021, 1770028, 1770029, 1770030,
   1770032, 1770033, 1770035, 1770037, 1770039, 1770040,
-  // drive permission
-  1061002, 1061004,
+  // drive permission (permission-member create page, 2025-07): 1063001 bad param, 1063002 no permission,
+  // 1063004 no share permission, 1063005 resource deleted; 1061002/1061004 are the older codes.
+  // 1063003 is handled by the port as "already held" (PERMISSION_ALREADY_HELD_CODE).
+  1063001, 1063002, 1063004, 1063005, 1061002, 1061004,
   // delayed card update
   11311, 100000, 100030, 200000, 200310, 200320, 300020, 300030, 300040, 300090,
 ]);

@@ -11,6 +11,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Redis } from 'ioredis';
 import { type RateLimit, type RateLimiter, RedisRateLimiter } from './limiter.ts';
 import {
+  describeFailure,
   FeishuResponseFailure,
   type OutboundMetrics,
   type PortLogger,
@@ -18,6 +19,7 @@ import {
   withRetry,
 } from './retry.ts';
 import { RedisTokenCache } from './token-cache.ts';
+import { PERMISSION_ALREADY_HELD_CODE } from './errors.ts';
 
 export { FeishuApiError } from './errors.ts';
 export type { OutboundMetrics, OutboundResult, PortLogger } from './retry.ts';
@@ -27,8 +29,14 @@ export type MsgType = 'text' | 'post' | 'interactive' | 'file';
 export type FileType = 'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream';
 export type DocPerm = 'view' | 'edit' | 'full_access';
 
+/**
+ * What a successful send or reply tells us. Feishu answers with the whole message object (Corrections), but a
+ * send whose `code` is 0 has succeeded whatever its `data` lacks: a field that is missing reads as "" (unknown).
+ */
 export interface SentMessage {
+  /** "" when the response did not carry it (the message was still sent). */
   messageId: string;
+  /** "" when the response did not carry it. */
   chatId: string;
 }
 
@@ -183,10 +191,12 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
     );
   }
 
-  const toSent = (d: { message_id?: string; chat_id?: string }): SentMessage => ({
-    messageId: required(d.message_id, 'message_id'),
-    chatId: required(d.chat_id, 'chat_id'),
-  });
+  // Read only what we need and tolerate the rest: code 0 is success (see SentMessage).
+  const toSent = (res: Envelope<{ message_id?: string | null; chat_id?: string | null }> | null | undefined): SentMessage => {
+    checkCode(res);
+    const d = res?.data ?? {};
+    return { messageId: d.message_id ?? '', chatId: d.chat_id ?? '' };
+  };
 
   return {
     async sendMessage(p) {
@@ -194,12 +204,10 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
       const uuid = p.uuid ?? randomUUID();
       return call('im.message.create', [...MSG_LIMITS, per(receiverKey, 5, 1000)], async () =>
         toSent(
-          unwrap(
-            await client.im.v1.message.create({
-              params: { receive_id_type: p.receiveIdType },
-              data: { receive_id: p.receiveId, msg_type: p.msgType, content: stringify(p.content), uuid },
-            }),
-          ),
+          await client.im.v1.message.create({
+            params: { receive_id_type: p.receiveIdType },
+            data: { receive_id: p.receiveId, msg_type: p.msgType, content: stringify(p.content), uuid },
+          }),
         ),
       );
     },
@@ -209,12 +217,10 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
       const limits = p.chatId ? [...MSG_LIMITS, per(`chat:${p.chatId}`, 5, 1000)] : MSG_LIMITS;
       return call('im.message.reply', limits, async () =>
         toSent(
-          unwrap(
-            await client.im.v1.message.reply({
-              path: { message_id: p.messageId },
-              data: { msg_type: p.msgType, content: stringify(p.content), uuid },
-            }),
-          ),
+          await client.im.v1.message.reply({
+            path: { message_id: p.messageId },
+            data: { msg_type: p.msgType, content: stringify(p.content), uuid },
+          }),
         ),
       );
     },
@@ -372,11 +378,21 @@ export function createFeishuPort(opts: FeishuPortOptions): FeishuPort {
 
     async grantPermission(p) {
       await call('drive.permissionMember.create', [], async () => {
-        const res = await client.drive.v1.permissionMember.create({
-          path: { token: p.token },
-          params: { type: p.type, need_notification: false },
-          data: { member_type: 'openid', member_id: p.openId, perm: p.perm, type: 'user' },
-        });
+        // 1063003 "invalid operation": the member already holds an equal or higher permission. The grant is
+        // in place, so it counts as done (permission-member create page, 2025-07; Corrections). Feishu sends it
+        // with HTTP 400 (the SDK throws) or inside an HTTP 200 body: both are read here.
+        let res: Envelope<unknown> | null | undefined;
+        try {
+          res = await client.drive.v1.permissionMember.create({
+            path: { token: p.token },
+            params: { type: p.type, need_notification: false },
+            data: { member_type: 'openid', member_id: p.openId, perm: p.perm, type: 'user' },
+          });
+        } catch (err) {
+          if (describeFailure(err).code === PERMISSION_ALREADY_HELD_CODE) return;
+          throw err;
+        }
+        if (res?.code === PERMISSION_ALREADY_HELD_CODE) return;
         checkCode(res);
       });
     },

@@ -78,7 +78,8 @@ export async function startPlayground(o: {
     logger: o.logger,
     now: clock.now,
   });
-  for (const u of DEMO_USERS) fake.addUser({ openId: u.openId, name: u.name });
+  // 王同志's tenant has not granted the employee-id scope: his events carry "user_id": null, as real ones do.
+  for (const u of DEMO_USERS) fake.addUser({ openId: u.openId, name: u.name, userIdVisible: u.openId !== 'ou_demo_member' });
   fake.addChat({
     chatId: DEMO_GROUP.chatId,
     name: DEMO_GROUP.name,

@@ -32,7 +32,9 @@ export const FAILURE_TEXT: Record<FailureKind, string> = {
   other: '生成文档时遇到问题，文档未能生成。请点击“重试”；如多次失败，请联系管理员。',
 };
 
-const PERMISSION_CODES = new Set([1770032, 1061004, 99991672, 99991673, 10014, 10015]);
+// 1063002 no permission / 1063004 no share permission on the document (permission-member create page, 2025-07),
+// 1061004 the older code.
+const PERMISSION_CODES = new Set([1770032, 1063002, 1063004, 1061004, 99991672, 99991673, 10014, 10015]);
 
 /** Classifies anything the publish job can throw. */
 export function describePublishFailure(err: unknown): PublishFailure {
@@ -47,7 +49,8 @@ export function describePublishFailure(err: unknown): PublishFailure {
     if (err.code === 1770039) return make('folder_missing', false, err.code);
     if (err.code === 1770040) return make('folder_forbidden', false, err.code);
     if (err.code === 1770037) return make('folder_full', false, err.code);
-    if (err.code === 1770002) return make('document_gone', true, err.code);
+    // 1770002 document deleted; 1063005 resource deleted (the permission call on that document).
+    if (err.code === 1770002 || err.code === 1063005) return make('document_gone', true, err.code);
     if (err.retryable) return make('outage', true, err.code);
     if (err.terminal) return make('other', false, err.code);
     // Not classified by the port (e.g. an unexpected 4xx): a bug or a bad request; retrying will not help.

@@ -445,7 +445,24 @@ describe('docx and drive', () => {
         data: { member_type: 'openid', member_id: 'oc_branch', perm: 'edit' },
       }),
     );
-    expect(bad.data.code).toBe(1061002);
+    expect(bad.data.code).toBe(1063001);
+    // The same grant again: the member already holds it (1063003, permission-member create page 2025-07).
+    const again = await httpError(
+      client.drive.v1.permissionMember.create({
+        path: { token: id },
+        params: { type: 'docx', need_notification: false },
+        data: { member_type: 'openid', member_id: 'ou_secretary', perm: 'edit', type: 'user' },
+      }),
+    );
+    expect(again.data.code).toBe(1063003);
+    const gone = await httpError(
+      client.drive.v1.permissionMember.create({
+        path: { token: 'doxcn_missing' },
+        params: { type: 'docx', need_notification: false },
+        data: { member_type: 'openid', member_id: 'ou_secretary', perm: 'view', type: 'user' },
+      }),
+    );
+    expect(gone.data.code).toBe(1063005);
   });
 });
 

@@ -214,6 +214,28 @@ describe('FeishuPort methods against the fake Open Platform', () => {
     );
     const grant = fake.callsTo('drive.permissionMember.create').at(-1);
     expect(grant?.query).toMatchObject({ type: 'docx', need_notification: 'false' });
+    // Granting again: Feishu answers 1063003 (already held, permission-member create page 2025-07): done.
+    await port.grantPermission({ token: doc.documentId, type: 'docx', openId: ALICE, perm: 'full_access' });
+    expect(fake.callsTo('drive.permissionMember.create').at(-1)).toMatchObject({ code: 1063003 });
+  });
+
+  it('drive permission 1066001 (server busy) is retried; 1063002 (no permission) is not', async () => {
+    const { port, sleeps } = makePort();
+    const doc = await port.createDocument({ title: '权限重试' });
+    fake.failNext('drive.permissionMember.create', { status: 400, code: 1066001, msg: 'server busy' });
+    await port.grantPermission({ token: doc.documentId, type: 'docx', openId: BOB, perm: 'full_access' });
+    expect(sleeps.length).toBeGreaterThan(0);
+    fake.failNext('drive.permissionMember.create', { status: 403, code: 1063002, msg: 'no permission' });
+    const err = await port.grantPermission({ token: doc.documentId, type: 'docx', openId: ALICE, perm: 'view' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 1063002, terminal: true, retryable: false });
+  });
+
+  it('a send whose code is 0 succeeds whatever fields its data lacks', async () => {
+    const { port } = makePort();
+    fake.failNext('im.message.create', { status: 200, code: 0, msg: 'success' });
+    await expect(port.sendMessage({ receiveIdType: 'chat_id', receiveId: GROUP, msgType: 'text', content: { text: '无 data' } })).resolves.toEqual({ messageId: '', chatId: '' });
+    fake.failNext('im.message.reply', { status: 200, code: 0, msg: 'success' });
+    await expect(port.replyMessage({ messageId: 'om_any', msgType: 'text', content: { text: '无 data' } })).resolves.toEqual({ messageId: '', chatId: '' });
   });
 
   it('appendBlocks refuses more than 50 children before calling Feishu', async () => {

@@ -11,7 +11,13 @@ import type { World } from './world.ts';
 import { TEXT_FIELD_OF_TYPE } from '../../feishu/docx-blocks.ts';
 
 const DOCX_PARAM = 1770001;
-const DRIVE_PARAM = 1061002;
+// Drive permission codes of the permission-member create page (2025-07; ../shared/feishu-reference.md
+// Corrections): 1063001 bad param, 1063003 invalid operation (the member already holds an equal or higher
+// permission), 1063005 resource deleted. 1061002/1061004 are the older codes.
+const DRIVE_PARAM = 1063001;
+const DRIVE_INVALID_OPERATION = 1063003;
+const DRIVE_RESOURCE_DELETED = 1063005;
+const PERM_RANK: Record<string, number> = { view: 1, edit: 2, full_access: 3 };
 const SECOND = 1000;
 
 export { TEXT_FIELD_OF_TYPE };
@@ -422,15 +428,16 @@ export function docxRoutes(world: World): Route[] {
       auth: true,
       invalidCode: DRIVE_PARAM,
       handler(req) {
-        // Drive answers parameter errors with 1061002; its HTTP status for them is not certain (the
-        // reference mentions 403), so the fake uses 400 like the rest of the platform.
+        // The HTTP status of drive's parameter errors is not given on the page: 400 like the rest of the platform.
         const q = check(permissionQuery, req.query, DRIVE_PARAM);
         const b = check(permissionBody, req.body, DRIVE_PARAM);
         if (q.type !== 'docx') throw badRequest(DRIVE_PARAM, `invalid param: the fake only holds docx, not ${q.type}`);
         const doc = world.documents.get(req.params.token ?? '');
-        // "Not found" code of drive (1061003) — not in the reference's list; chosen from the drive error table.
-        if (!doc) throw badRequest(1061003, 'not found: document');
+        if (!doc) throw badRequest(DRIVE_RESOURCE_DELETED, 'resource deleted');
         const prior = doc.permissions.find((p) => p.member_type === b.member_type && p.member_id === b.member_id);
+        if (prior && (PERM_RANK[prior.perm] ?? 0) >= (PERM_RANK[b.perm] ?? 0)) {
+          throw badRequest(DRIVE_INVALID_OPERATION, 'invalid operation: the member already has an equal or higher permission');
+        }
         if (prior) prior.perm = b.perm;
         else doc.permissions.push({ member_type: b.member_type, member_id: b.member_id, perm: b.perm });
         return ok({

@@ -107,6 +107,9 @@ function messageData(world: World, m: FakeMessage): Record<string, unknown> {
         ? { id: s.appId, id_type: 'app_id', sender_type: 'app', tenant_key: s.tenantKey }
         : { id: m.sender.id, id_type: 'open_id', sender_type: 'user', tenant_key: s.tenantKey },
     body: { content: JSON.stringify(m.content) },
+    // The whole message object, as the send/reply pages and captures show it (Corrections).
+    mentions: [],
+    upper_message_id: '',
   };
 }
 

@@ -85,6 +85,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     if (!u) throw new Error(`fake feishu: unknown user ${openId}; call addUser first`);
     return u;
   };
+  let clicks = 0;
   const senderOf = (openId: string) => ({
     sender_id: world.userIds(openId),
     sender_type: 'user',
@@ -98,6 +99,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     msgType: string,
     content: unknown,
     mentionsBot: boolean,
+    mentionUsers: string[] = [],
   ): Promise<PushResult> => {
     const chat = chatOrThrow(chatId);
     userOrThrow(openId);
@@ -127,16 +129,13 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
       message_type: msgType,
       content: JSON.stringify(content),
     };
-    if (mentionsBot) {
-      message.mentions = [
-        {
-          key: '@_user_1',
-          id: world.userIds(world.bot.openId),
-          name: world.bot.appName,
-          tenant_key: world.settings.tenantKey,
-        },
-      ];
-    }
+    // Mentions as Feishu sends them (reference §2.2): the bot first (its user_id is ""), then people.
+    const mentions: Array<Record<string, unknown>> = [];
+    if (mentionsBot) mentions.push({ key: '@_user_1', id: world.userIds(world.bot.openId), name: world.bot.appName, tenant_key: world.settings.tenantKey });
+    mentionUsers.forEach((id, i) => {
+      mentions.push({ key: `@_user_${i + 2}`, id: world.userIds(id), name: world.userName(id), tenant_key: world.settings.tenantKey });
+    });
+    if (mentions.length > 0) message.mentions = mentions;
     return pusher.pushEvent(
       'im.message.receive_v1',
       { sender: senderOf(openId), message },
@@ -161,11 +160,12 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     callsTo: (api) => http.calls.filter((c) => c.api === api),
     deliveries: pusher.deliveries,
     failNext: (api, f) => http.failNext(api, f),
+    slowNext: (api, ms, times) => http.slowNext(api, ms, times),
     invalidateTokens() {
       for (const t of world.tokens.values()) t.valid = false;
     },
     addUser(u) {
-      world.users.set(u.openId, { openId: u.openId, name: u.name });
+      world.users.set(u.openId, { openId: u.openId, name: u.name, userIdVisible: u.userIdVisible });
     },
     addChat(c) {
       for (const m of c.members) if (!world.users.has(m)) throw new Error(`fake feishu: unknown user ${m}`);
@@ -193,8 +193,16 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     file: (key) => world.files.get(key),
 
     userSendsText(a) {
-      const text = a.mentionBot ? `@_user_1 ${a.text}` : a.text;
-      return userMessage(a.chatId, a.openId, 'text', { text }, a.mentionBot ?? false);
+      let text = a.mentionBot ? `@_user_1 ${a.text}` : a.text;
+      const people = a.mentionUsers ?? [];
+      people.forEach((id, i) => {
+        userOrThrow(id);
+        // A person's mention stands where "@name" was typed (else at the end), as the key Feishu puts in the text.
+        const typed = `@${world.userName(id)}`;
+        const key = `@_user_${i + 2}`;
+        text = text.includes(typed) ? text.replace(typed, key) : `${text} ${key}`;
+      });
+      return userMessage(a.chatId, a.openId, 'text', { text }, a.mentionBot ?? false, people);
     },
     userSendsFile(a) {
       const fileKey = newId.file();
@@ -228,19 +236,24 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
               : a.checked !== undefined
                 ? 'checker'
                 : 'button');
-      const action: Record<string, unknown> = { value: a.value ?? {}, tag, timezone: 'Asia/Shanghai' };
+      // Real callbacks do not always carry `timezone` nor `context` (older shapes put the ids at the top level:
+      // reference §3.1, Corrections): the fake varies both, deterministically, so the bot meets every shape.
+      const shape = clicks++;
+      const action: Record<string, unknown> = { value: a.value ?? {}, tag };
+      if (shape % 3 !== 2) action.timezone = 'Asia/Shanghai';
       if (a.name !== undefined) action.name = a.name;
       if (a.formValue !== undefined) action.form_value = a.formValue;
       if (a.inputValue !== undefined) action.input_value = a.inputValue;
       if (a.option !== undefined) action.option = a.option;
       if (a.checked !== undefined) action.checked = a.checked;
-      const event = {
-        operator: { tenant_key: world.settings.tenantKey, ...world.userIds(a.openId) },
+      const event: Record<string, unknown> = {
+        operator: { tenant_key: world.settings.tenantKey, ...world.operatorIds(a.openId) },
         token,
         action,
         host: 'im_message',
-        context: { open_message_id: m.messageId, open_chat_id: m.chatId },
       };
+      if (shape % 4 === 3) Object.assign(event, { open_message_id: m.messageId, open_chat_id: m.chatId });
+      else event.context = { open_message_id: m.messageId, open_chat_id: m.chatId };
       const answer = await pusher.pushCallback('card.action.trigger', event);
       const r = readClickAnswer(answer, m);
       const { replace, ...result } = r;

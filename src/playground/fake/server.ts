@@ -94,6 +94,7 @@ export class FakeHttp {
   readonly calls: RecordedCall[] = [];
   private readonly routes: CompiledRoute[];
   private readonly faults = new Map<string, Array<FailSpec & { left: number }>>();
+  private readonly delays = new Map<string, Array<{ ms: number; left: number }>>();
   private server?: Server;
 
   constructor(
@@ -107,6 +108,22 @@ export class FakeHttp {
     const list = this.faults.get(api) ?? [];
     list.push({ ...f, left: f.times ?? 1 });
     this.faults.set(api, list);
+  }
+
+  /** The next `times` calls to `api` are answered `ms` later (a slow Feishu: load, a 429 wait upstream). */
+  slowNext(api: string, ms: number, times = 1): void {
+    const list = this.delays.get(api) ?? [];
+    list.push({ ms, left: times });
+    this.delays.set(api, list);
+  }
+
+  private async injectDelay(api: string): Promise<void> {
+    const list = this.delays.get(api);
+    const d = list?.[0];
+    if (!list || !d) return;
+    d.left -= 1;
+    if (d.left <= 0) list.shift();
+    await new Promise((r) => setTimeout(r, d.ms));
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -195,6 +212,7 @@ export class FakeHttp {
       }
       try {
         if (!route) throw new ApiError(404, 404, `404 page not found: ${method} ${path}`);
+        await this.injectDelay(route.api);
         this.injectFault(route.api);
         if (route.auth) this.authorize(req.headers);
         reply = await route.handler(apiReq);

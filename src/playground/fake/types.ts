@@ -123,6 +123,12 @@ export interface FakeDocument {
 export interface FakeUser {
   openId: string;
   name: string;
+  /**
+   * Whether the app may read this user's user_id (tenant granted contact:user.employee_id:readonly). Default
+   * true. False: events carry `"user_id": null` for the user, and card callbacks have no `user_id` key
+   * (../shared/feishu-reference.md, Corrections: captured payloads of real tenants).
+   */
+  userIdVisible?: boolean;
 }
 
 export interface FakeChat {
@@ -170,6 +176,8 @@ export interface FakeFeishu {
   readonly deliveries: DeliveryRecord[];
   // --- fault injection
   failNext(api: string, f: FailSpec): void;
+  /** The next `times` (default 1) calls to `api` are answered `ms` later. */
+  slowNext(api: string, ms: number, times?: number): void;
   /** Every token issued so far now answers 99991663. */
   invalidateTokens(): void;
   // --- the world
@@ -183,7 +191,8 @@ export interface FakeFeishu {
   documents(): FakeDocument[];
   file(fileKey: string): { fileName: string; fileType: string; data: Buffer } | undefined;
   // --- what a person does in the Feishu client
-  userSendsText(a: { chatId: string; openId: string; text: string; mentionBot?: boolean }): Promise<PushResult>;
+  /** `mentionUsers`: open_ids of people @-mentioned in the text (after the bot, if it is mentioned too). */
+  userSendsText(a: { chatId: string; openId: string; text: string; mentionBot?: boolean; mentionUsers?: string[] }): Promise<PushResult>;
   userSendsFile(a: { chatId: string; openId: string; fileName: string; data: Buffer }): Promise<PushResult>;
   userClicks(a: ClickInput): Promise<ClickResult>;
   botAddedToChat(chatId: string, operatorOpenId: string): Promise<PushResult>;

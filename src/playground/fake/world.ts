@@ -1,6 +1,6 @@
 // The fake's state: users, chats, messages, files, documents and the tokens it issued. Plain data held in
 // memory for the life of one fake server; the route modules read and change it.
-import { botOpenIdOf, defaultTenantKey, p2pChatIdOf, unionIdOf } from './ids.ts';
+import { botOpenIdOf, defaultTenantKey, p2pChatIdOf, unionIdOf, userIdOf } from './ids.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { FakeDocument, FakeFeishuOptions, FakeLogger, FakeMessage, FakeUser } from './types.ts';
 
@@ -98,9 +98,24 @@ export class World {
     this.clock = now;
   }
 
-  /** The ids a user has in events: open_id and union_id (user_id needs a scope the bot does not ask for). */
-  userIds(openId: string): { union_id: string; open_id: string } {
-    return { union_id: unionIdOf(openId), open_id: openId };
+  /**
+   * The ids a user has in events. user_id needs contact:user.employee_id:readonly: a user whose tenant did not
+   * grant it has `"user_id": null` in message events (Corrections, captured payloads); the bot itself, when
+   * mentioned, has `"user_id": ""`.
+   */
+  userIds(openId: string): { union_id: string; open_id: string; user_id: string | null } {
+    if (openId === this.bot.openId) return { union_id: unionIdOf(openId), open_id: openId, user_id: '' };
+    return { union_id: unionIdOf(openId), open_id: openId, user_id: this.userIdVisible(openId) ? userIdOf(openId) : null };
+  }
+
+  /** A card callback's operator: without the scope the `user_id` key is absent altogether (Corrections). */
+  operatorIds(openId: string): { union_id: string; open_id: string; user_id?: string } {
+    const ids = { union_id: unionIdOf(openId), open_id: openId };
+    return this.userIdVisible(openId) ? { ...ids, user_id: userIdOf(openId) } : ids;
+  }
+
+  private userIdVisible(openId: string): boolean {
+    return this.users.get(openId)?.userIdVisible !== false;
   }
 
   userName(openId: string): string {
