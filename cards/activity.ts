@@ -11,7 +11,7 @@ import { buildLedger, FREQUENCY_TEXT, type Ledger, QUARTER_NAMES } from '../src/
 import type { ActivityRecord } from '../src/activity/record.ts';
 import type { ActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
-import { type ButtonOpts, button, card, type El, form, grey, hr, input, md, row, select } from './parts.ts';
+import { type ButtonOpts, button, card, datePicker, type El, fitCard, form, grey, hr, input, md, row, select, trimmedNote } from './parts.ts';
 
 export const ACT_K = 'act';
 
@@ -65,7 +65,7 @@ function hoursText(h: number): string {
 }
 
 /** The fields of a record in one markdown line (user text escaped). */
-export function recordLine(r: ActivityRecord, n?: number): string {
+export function recordLine(r: ActivityRecord, n?: number, topicMax = 80): string {
   const parts: string[] = [];
   parts.push(`**${n !== undefined ? `${n}. ` : ''}${escapeMd(dateText(r.date))}**`);
   parts.push(r.kind ? `**${r.kind}**` : `<font color='orange'>类型待选择</font>`);
@@ -73,7 +73,7 @@ export function recordLine(r: ActivityRecord, n?: number): string {
   else if (r.allMembers) parts.push('全体党员参加');
   if (r.hours !== null) parts.push(`${hoursText(r.hours)}学时`);
   let line = parts.join(' · ');
-  if (r.topic) line += `\n主题：${escapeMd(clip(r.topic, 80))}`;
+  if (r.topic) line += `\n主题：${escapeMd(clip(r.topic, topicMax))}`;
   return line;
 }
 
@@ -86,25 +86,47 @@ export interface ConfirmOpts {
   note?: string;
 }
 
+/**
+ * Kind selects one confirmation card offers at most: each is 18 of the 200 elements a card may hold (question,
+ * select, placeholder, 15 option texts), and a message logs up to 20 activities. The rest are asked for on the
+ * card that answers the confirmation.
+ */
+export const KIND_CHOICES_MAX = 5;
+
+/** The records whose kind the confirmation card asks for, in card order (the bot reads the form with it). */
+export function kindChoices(records: readonly ActivityRecord[]): ActivityRecord[] {
+  return records.filter((r) => r.status !== 'deleted' && r.kind === null).slice(0, KIND_CHOICES_MAX);
+}
+
+/** How much of each record a confirmation card shows, from most to least (see fitCard). */
+const CONFIRM_BUDGETS = [{ topic: 80 }, { topic: 20 }] as const;
+
 /** The confirmation card of the records logged from one message. */
 export function confirmCard(records: ActivityRecord[], batch: { m: string; n: number }, o: ConfirmOpts): El {
   const live = records.filter((r) => r.status !== 'deleted');
   if (live.length === 0) return undoneCard();
+  return fitCard(CONFIRM_BUDGETS, (b, trimmed) => confirmCardWith(live, batch, o, b.topic, trimmed));
+}
+
+function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }, o: ConfirmOpts, topicMax: number, trimmed: boolean): El {
   const settled = live.every((r) => r.status === 'confirmed' && r.kind !== null);
   const unclear = live.filter((r) => r.kind === null);
   const elements: El[] = [];
   if (o.note) elements.push(md(grey(o.note)));
+  if (trimmed) elements.push(trimmedNote());
   live.forEach((r, i) => {
-    elements.push(md(recordLine(r, live.length > 1 ? i + 1 : undefined)));
+    elements.push(md(recordLine(r, live.length > 1 ? i + 1 : undefined, topicMax)));
   });
   const base = { k: ACT_K, m: batch.m, n: batch.n } as const;
   if (!settled) {
     const fields: El[] = [];
-    unclear.forEach((r) => {
+    const asked = kindChoices(live);
+    asked.forEach((r) => {
       const i = live.indexOf(r);
       fields.push(md(live.length > 1 ? `第 ${i + 1} 条是哪类活动？` : '这是哪类活动？请选择：'));
       fields.push(select({ name: `kind${r.idx}`, placeholder: '请选择活动类型', options: KIND_OPTIONS }));
     });
+    if (unclear.length > asked.length) fields.push(md(grey(`另有 ${unclear.length - asked.length} 条的类型，确认后继续选择。`)));
     if (o.askMembers) {
       fields.push(input({ name: 'members', label: '“全体党员”是多少人？请填写本支部党员人数（只需填写一次）', placeholder: '例如：28', maxLength: 5 }));
     }
@@ -141,14 +163,7 @@ export function undoneCard(): El {
 export function editCard(r: ActivityRecord, back: Pick<ActValue, 'o' | 'p' | 'm' | 'n'>): El {
   const origin = { k: ACT_K, ...back } as const;
   const fields: El[] = [
-    {
-      tag: 'date_picker',
-      name: 'date',
-      required: false,
-      placeholder: { tag: 'plain_text', content: '活动日期' },
-      initial_date: r.date,
-      width: 'default',
-    },
+    datePicker({ name: 'date', placeholder: '活动日期', date: r.date }),
     select({ name: 'kind', placeholder: '活动类型', options: KIND_OPTIONS, ...(r.kind ? { value: r.kind } : {}) }),
     input({ name: 'att', label: '参加人数', placeholder: '例如：28', maxLength: 6, ...(r.attendees !== null ? { value: String(r.attendees) } : {}) }),
     input({ name: 'topic', label: '主题', placeholder: '例如：学习《中国共产党章程》', maxLength: 200, ...(r.topic ? { value: r.topic } : {}) }),

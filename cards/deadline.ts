@@ -6,7 +6,7 @@
 // the admin turned on "@未完成人员" (then as <at> mentions). The per-person list goes to admins privately.
 import { z } from 'zod';
 import { clip, escapeMd } from './escape.ts';
-import { card, type El, form, grey, hr, input, md, plain, row, select } from './parts.ts';
+import { card, datePicker, type El, fitCard, form, grey, hr, input, md, multiSelect, plain, row, select, trimmedNote } from './parts.ts';
 
 /** The value of every button of these cards. */
 export const dlValueSchema = z.object({
@@ -69,19 +69,6 @@ function checker(name: string, text: string, checked: boolean): El {
   return { tag: 'checker', name, checked, text: plain(text) };
 }
 
-function multiSelect(name: string, placeholder: string, options: ReadonlyArray<{ text: string; value: string }>, initial: string[]): El {
-  const values = new Set(options.map((o) => o.value));
-  return {
-    tag: 'multi_select_static',
-    name,
-    required: false,
-    width: 'fill',
-    placeholder: plain(placeholder),
-    options: options.map((o) => ({ text: plain(o.text), value: o.value })),
-    initial_options: initial.filter((v) => values.has(v)),
-  };
-}
-
 export function offsetsText(offsets: readonly number[]): string {
   const sorted = [...offsets].sort((a, b) => b - a);
   if (sorted.length === 0) return '不提前提醒';
@@ -104,7 +91,7 @@ export function deadlineFormCard(a: {
 }): El {
   const elements: El[] = [
     input({ name: FORM_FIELDS.title, label: '名称', value: a.title, maxLength: 40, placeholder: '例如：2024年度述职报告' }),
-    { tag: 'date_picker', name: FORM_FIELDS.day, required: false, width: 'default', placeholder: plain('截止日期'), initial_date: a.day },
+    datePicker({ name: FORM_FIELDS.day, placeholder: '截止日期', date: a.day }),
     select({
       name: FORM_FIELDS.time,
       placeholder: '截止时间',
@@ -112,12 +99,12 @@ export function deadlineFormCard(a: {
       value: TIME_OPTIONS.includes(a.time) ? a.time : '18:00',
     }),
     md(grey('提醒时间（每次均为上午 9:00）')),
-    multiSelect(
-      FORM_FIELDS.offsets,
-      '提醒时间',
-      OFFSET_OPTIONS.map((o) => ({ text: o.text, value: String(o.value) })),
-      a.offsets.map(String),
-    ),
+    multiSelect({
+      name: FORM_FIELDS.offsets,
+      placeholder: '提醒时间',
+      options: OFFSET_OPTIONS.map((o) => ({ text: o.text, value: String(o.value) })),
+      selected: a.offsets.map(String),
+    }),
     checker(FORM_FIELDS.workdays, '仅在工作日提醒（遇周末、法定节假日提前至前一个工作日）', a.workdaysOnly),
     checker(FORM_FIELDS.mention, '群内提醒时 @ 尚未完成的同志', a.mention),
     checker(FORM_FIELDS.private, '同时单独提醒尚未完成的同志', a.private),
@@ -125,12 +112,12 @@ export function deadlineFormCard(a: {
   if (a.members.length > 0 && a.members.length <= FORM_MAX_MEMBERS) {
     elements.push(md(grey('不纳入统计和提醒的人员（如非书记本人）')));
     elements.push(
-      multiSelect(
-        FORM_FIELDS.exclude,
-        '选择人员（可不选）',
-        a.members.map((m) => ({ text: clip(m.name || m.openId, 30), value: m.openId })),
-        [...a.excluded],
-      ),
+      multiSelect({
+        name: FORM_FIELDS.exclude,
+        placeholder: '选择人员（可不选）',
+        options: a.members.map((m) => ({ text: clip(m.name || m.openId, 30), value: m.openId })),
+        selected: a.excluded,
+      }),
     );
   } else if (a.members.length > FORM_MAX_MEMBERS) {
     elements.push(md(grey('如需将部分人员排除在统计之外，请发送“@述职助手 排除 @某某”。')));
@@ -288,15 +275,26 @@ export interface PersonLine {
 
 const SAFE_URL = /^https?:\/\/[^\s()<>"'\\]+$/;
 
-function personLine(p: PersonLine): string {
-  const name = escapeMd(clip(p.name || '（未知）', 30));
+/** How many people a list shows and how many characters of each name, from most to least (see fitCard). */
+interface ListBudget {
+  people: number;
+  name: number;
+}
+const LIST_BUDGETS: readonly ListBudget[] = [
+  { people: LIST_MAX, name: 30 },
+  { people: 60, name: 16 },
+  { people: 20, name: 10 },
+];
+
+function personLine(p: PersonLine, b: ListBudget): string {
+  const name = escapeMd(clip(p.name || '（未知）', b.name));
   if (p.url && SAFE_URL.test(p.url)) return `· ${name}：[查看报告](${p.url})`;
   return `· ${name}：${p.status}`;
 }
 
-function listBlock(people: readonly PersonLine[]): string {
-  const shown = people.slice(0, LIST_MAX).map(personLine);
-  if (people.length > LIST_MAX) shown.push(grey(`……另有 ${people.length - LIST_MAX} 人`));
+function listBlock(people: readonly PersonLine[], b: ListBudget): string {
+  const shown = people.slice(0, b.people).map((p) => personLine(p, b));
+  if (people.length > b.people) shown.push(grey(`……另有 ${people.length - b.people} 人`));
   return shown.join('\n');
 }
 
@@ -310,19 +308,22 @@ export function collectorCard(a: {
   missing: readonly PersonLine[];
 }): El {
   const total = a.done.length + a.missing.length;
-  const elements: El[] = [
-    md(
-      `「${escapeMd(a.chatName)}」群 ·「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。` +
-        `已完成 ${a.done.length}/${total}。`,
-    ),
-  ];
-  elements.push(md(`**尚未完成（${a.missing.length}）**\n${a.missing.length > 0 ? listBlock(a.missing) : '无'}`));
-  elements.push(md(`**已提交的报告（${a.done.length}）**\n${a.done.length > 0 ? listBlock(a.done) : '暂无'}`));
-  return card({
-    title: a.closed ? '述职报告收取结果' : '述职报告收取进度',
-    template: a.closed ? 'green' : 'blue',
-    summary: `「${a.title}」已完成 ${a.done.length}/${total}`,
-    elements,
+  return fitCard(LIST_BUDGETS, (b, trimmed) => {
+    const elements: El[] = trimmed ? [trimmedNote()] : [];
+    elements.push(
+      md(
+        `「${escapeMd(a.chatName)}」群 ·「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。` +
+          `已完成 ${a.done.length}/${total}。`,
+      ),
+    );
+    elements.push(md(`**尚未完成（${a.missing.length}）**\n${a.missing.length > 0 ? listBlock(a.missing, b) : '无'}`));
+    elements.push(md(`**已提交的报告（${a.done.length}）**\n${a.done.length > 0 ? listBlock(a.done, b) : '暂无'}`));
+    return card({
+      title: a.closed ? '述职报告收取结果' : '述职报告收取进度',
+      template: a.closed ? 'green' : 'blue',
+      summary: `「${a.title}」已完成 ${a.done.length}/${total}`,
+      elements,
+    });
   });
 }
 
@@ -338,17 +339,20 @@ export function progressCard(a: {
   /** Names of the people still missing: set only when the admin turned on "@未完成人员". Shown, not notified. */
   missingNames?: readonly string[];
 }): El {
-  const elements: El[] = [
-    md(`「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。`),
-    md(`**已完成** ${a.done}/${a.total}　**填写中** ${a.writing}　**未开始** ${a.notStarted}`),
-  ];
-  if (a.missingNames && a.missingNames.length > 0) {
-    const names = a.missingNames.slice(0, LIST_MAX).map((n) => escapeMd(clip(n, 30)));
-    if (a.missingNames.length > LIST_MAX) names.push(`等 ${a.missingNames.length} 人`);
-    elements.push(md(`尚未完成：${names.join('、')}`));
-  }
-  if (!a.closed) elements.push(row([dlButton('开始/继续填写', { k: 'dl', a: 'go' }, { type: 'primary' })]));
-  return card({ title: '述职报告完成情况', template: 'blue', summary: `已完成 ${a.done}/${a.total}`, elements });
+  return fitCard(LIST_BUDGETS, (b, trimmed) => {
+    const elements: El[] = trimmed ? [trimmedNote()] : [];
+    elements.push(
+      md(`「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。`),
+      md(`**已完成** ${a.done}/${a.total}　**填写中** ${a.writing}　**未开始** ${a.notStarted}`),
+    );
+    if (a.missingNames && a.missingNames.length > 0) {
+      const names = a.missingNames.slice(0, b.people).map((n) => escapeMd(clip(n, b.name)));
+      if (a.missingNames.length > b.people) names.push(`等 ${a.missingNames.length} 人`);
+      elements.push(md(`尚未完成：${names.join('、')}`));
+    }
+    if (!a.closed) elements.push(row([dlButton('开始/继续填写', { k: 'dl', a: 'go' }, { type: 'primary' })]));
+    return card({ title: '述职报告完成情况', template: 'blue', summary: `已完成 ${a.done}/${a.total}`, elements });
+  });
 }
 
 /** Sample cards for cards/gallery.ts (fixed data: a deadline of 15 January 2027 in a branch secretaries' group). */

@@ -1,5 +1,6 @@
 // Small builders for Card JSON 2.0 (reference §4). Text passed to `md` must already be safe: static
 // text of ours, or user text that went through escapeMd (cards/escape.ts).
+import { CARD_BODY_MAX_BYTES, cardRequestBytes } from '../src/feishu/card-spec.ts';
 import type { ActionValue } from './action.ts';
 
 export type HeaderTemplate =
@@ -151,17 +152,131 @@ export function select(a: {
     required: false,
     width: 'default',
     placeholder: plain(a.placeholder),
-    options: a.options.map((o) => ({ text: plain(o.text), value: o.value })),
+    options: options(a.options),
+    behaviors: fieldBehaviors(a.name),
   };
   if (a.value && a.options.some((o) => o.value === a.value)) el.initial_option = a.value;
   return el;
+}
+
+/** A multi-select of a form; `selected` are the values chosen at first (2.0 `selected_values`). */
+export function multiSelect(a: {
+  name: string;
+  placeholder: string;
+  options: readonly { text: string; value: string }[];
+  selected: readonly string[];
+}): El {
+  const values = new Set(a.options.map((o) => o.value));
+  return {
+    tag: 'multi_select_static',
+    name: a.name,
+    required: false,
+    width: 'fill',
+    placeholder: plain(a.placeholder),
+    options: options(a.options),
+    selected_values: a.selected.filter((v) => values.has(v)),
+    behaviors: fieldBehaviors(a.name),
+  };
+}
+
+/** A date picker of a form, showing `date` (yyyy-MM-dd) at first. */
+export function datePicker(a: { name: string; placeholder: string; date: string }): El {
+  return {
+    tag: 'date_picker',
+    name: a.name,
+    required: false,
+    width: 'default',
+    placeholder: plain(a.placeholder),
+    initial_date: a.date,
+    behaviors: fieldBehaviors(a.name),
+  };
+}
+
+function options(list: readonly { text: string; value: string }[]): El[] {
+  return list.map((o) => ({ text: plain(o.text), value: o.value }));
+}
+
+/**
+ * The behaviors of a select or date picker. The 2.0 tables require them ("behaviors | 是"), but inside a form
+ * a control sends nothing of its own: its value travels in the submit's form_value, so this value never
+ * reaches the bot. It names the field, for the logs should a client send it anyway.
+ */
+function fieldBehaviors(name: string): El[] {
+  return [{ type: 'callback', value: { k: 'field', f: name } }];
 }
 
 export function form(name: string, elements: El[]): El {
   return { tag: 'form', name, elements };
 }
 
-/** Size of the card as sent (UTF-8 bytes of its JSON). */
-export function cardBytes(c: unknown): number {
-  return Buffer.byteLength(JSON.stringify(c), 'utf8');
+/** Size of the card as Feishu measures it: the request body that carries it, the card escaped in a string. */
+export const cardBytes: (c: unknown) => number = cardRequestBytes;
+
+/**
+ * What the bot allows a card: Feishu's limit (CARD_BODY_MAX_BYTES) less a margin, because "若消息中包含大量样式
+ * 标签，会使实际消息体长度大于传入的请求体长度" (send page) and our cards use <font> tags.
+ */
+export const CARD_MAX_BYTES = CARD_BODY_MAX_BYTES - 2000;
+
+/** The line a card shows when it had to leave content out to stay within CARD_MAX_BYTES. */
+export const TRIMMED_NOTE = '内容较长，已截取部分显示。';
+
+/**
+ * Builds the card with the first budget whose card fits CARD_MAX_BYTES (budgets go from most to least
+ * content; `trimmed` is true for all but the first, and the card then says so with TRIMMED_NOTE). A card
+ * still too large with the last budget is cut down by shrinkToFit: a card is never refused for its size.
+ */
+export function fitCard<B>(budgets: readonly B[], build: (b: B, trimmed: boolean) => El): El {
+  let c: El = {};
+  for (const [i, b] of budgets.entries()) {
+    c = build(b, i > 0);
+    if (cardBytes(c) <= CARD_MAX_BYTES) return c;
+  }
+  return shrinkToFit(c);
+}
+
+/** TRIMMED_NOTE as a markdown element (grey). */
+export function trimmedNote(): El {
+  return md(grey(TRIMMED_NOTE));
+}
+
+/**
+ * Last resort for a card over CARD_MAX_BYTES: halves its longest markdown texts until it fits, and puts
+ * TRIMMED_NOTE first unless the card shows it already. Buttons, forms and inputs are kept as they are.
+ */
+export function shrinkToFit(c: El): El {
+  if (cardBytes(c) <= CARD_MAX_BYTES) return c;
+  const out = structuredClone(c);
+  const body = out.body as { elements: El[] };
+  const texts: El[] = [];
+  const collect = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const el of list as El[]) {
+      if (el.tag === 'markdown') texts.push(el);
+      collect(el.elements);
+      if (Array.isArray(el.columns)) for (const col of el.columns as El[]) collect(col.elements);
+    }
+  };
+  collect(body.elements);
+  const note = JSON.stringify(trimmedNote());
+  if (!body.elements.some((el) => JSON.stringify(el) === note)) body.elements.unshift(trimmedNote());
+  while (cardBytes(out) > CARD_MAX_BYTES) {
+    const longest = texts.reduce<El | undefined>((a, b) => (a && String(a.content).length >= String(b.content).length ? a : b), undefined);
+    const len = longest ? [...String(longest.content)].length : 0;
+    if (!longest || len <= 20) break;
+    longest.content = clipMarkup(String(longest.content), Math.floor(len / 2));
+  }
+  return out;
+}
+
+/** Cuts markdown to at most `max` characters without leaving half an entity (&#60;) or half a tag (<font …>). */
+export function clipMarkup(content: string, max: number): string {
+  const chars = [...content];
+  if (chars.length <= max) return content;
+  const cut = chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .replace(/&#?\w*$/, '')
+    .replace(/<[^>]*$/, '');
+  return `${cut}…`;
 }

@@ -25,10 +25,8 @@ import {
 } from '../src/report/walkthrough-state.ts';
 import type { WtAction, WtActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
-import { button, card, cardBytes, type El, form, grey, hr, input, line, md, panel, plain, row, select } from './parts.ts';
+import { button, card, type El, fitCard, form, grey, hr, input, line, md, panel, plain, row, select, trimmedNote } from './parts.ts';
 
-/** Card JSON must stay under 30 KB; keep a margin for the callback envelope. */
-export const CARD_MAX_BYTES = 28 * 1024;
 /** Feishu caps an input at 1,000 characters. */
 export const INPUT_MAX = 1000;
 
@@ -37,6 +35,14 @@ export interface RenderOpts {
   draft?: Record<string, string>;
   /** A line shown at the top (e.g. "继续上次的填写"). Static text of ours, never user text (not escaped). */
   note?: string;
+}
+
+/** Notes shown at the top of a card: the caller's, then TRIMMED_NOTE when a smaller budget had to be used. */
+function notes(o: RenderOpts, trimmed: boolean): El[] {
+  const out: El[] = [];
+  if (o.note) out.push(md(grey(o.note)));
+  if (trimmed) out.push(trimmedNote());
+  return out;
 }
 
 interface Budget {
@@ -52,15 +58,6 @@ const BUDGETS: readonly Budget[] = [
   { para: 120, ref: 300, rows: 6 },
   { para: 40, ref: 80, rows: 3 },
 ];
-
-function fitBudget(build: (b: Budget) => El): El {
-  let c: El = {};
-  for (const b of BUDGETS) {
-    c = build(b);
-    if (cardBytes(c) <= CARD_MAX_BYTES) return c;
-  }
-  return c;
-}
 
 function val(s: Session, a: WtAction, t?: string | number): WtActionValue {
   const v: WtActionValue = { k: 'wt', a, s: s.id, st: s.step, r: s.rev };
@@ -245,14 +242,13 @@ function currentText(s: Session, b: Budget): El[] {
   return els;
 }
 
-function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget): El {
-  const els: El[] = [];
+function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boolean): El {
+  const els: El[] = notes(o, trimmed);
   const achId = achIdOf(s.step);
   const ach = achId ? s.answers.achievements.find((a) => a.id === achId) : undefined;
   const { prompt, example } = guide(s);
   const editing = s.edit;
 
-  if (o.note) els.push(md(grey(o.note)));
   const title = `**${stepLabel(s, s.step)}**`;
   if (ach) {
     els.push(md(`${title}\n${ach.heading.trim() ? `**${escapeMd(ach.heading)}**` : grey('（尚未填写小节标题）')}`));
@@ -420,8 +416,7 @@ function setupCard(s: Session, ctx: Ctx, o: RenderOpts): El {
   const chosen = setup.year ?? s.year;
   if (!years.includes(chosen)) years.push(chosen);
   years.sort((a, b) => b - a);
-  const els: El[] = [];
-  if (o.note) els.push(md(grey(o.note)));
+  const els: El[] = notes(o, false);
   els.push(md('**基本信息**\n请先填写基本信息，用于生成报告标题。带 * 的为必填项。'));
   els.push(
     form('wt_form', [
@@ -474,9 +469,8 @@ function findingLines(findings: readonly Finding[], max: number): string[] {
   return out;
 }
 
-function previewCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget): El {
-  const els: El[] = [];
-  if (o.note) els.push(md(grey(o.note)));
+function previewCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boolean): El {
+  const els: El[] = notes(o, trimmed);
   const answers = toReportAnswers(s);
   const a = s.answers;
   const year = reportYear(s);
@@ -562,8 +556,8 @@ function openUrlButton(text: string, url: string): El {
 /** The card for the session's current step. */
 export function renderCard(s: Session, ctx: Ctx, o: RenderOpts = {}): El {
   if (s.step === 'setup') return setupCard(s, ctx, o);
-  if (s.step === 'preview') return fitBudget((b) => previewCard(s, ctx, o, b));
-  return fitBudget((b) => stepCard(s, ctx, o, b));
+  if (s.step === 'preview') return fitCard(BUDGETS, (b, trimmed) => previewCard(s, ctx, o, b, trimmed));
+  return fitCard(BUDGETS, (b, trimmed) => stepCard(s, ctx, o, b, trimmed));
 }
 
 /** "继续上次的填写（第 n/N 步）": the current step's card with a note on top. */

@@ -11,6 +11,7 @@ import {
   editCard,
   gapCard,
   helpCard,
+  kindChoices,
   ledgerCard,
   listCard,
   PAGE_SIZE,
@@ -299,8 +300,8 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
         const settings = await store.settings(o);
         // Everything is checked before anything is written.
         const kinds = new Map<string, string>();
-        for (const r of records) {
-          if (r.kind !== null) continue;
+        // The card asks for the kinds of some records at a time (kindChoices); the others are asked next.
+        for (const r of kindChoices(records)) {
           const k = String(form[`kind${r.idx}`] ?? '');
           if (!isActivityKind(k)) return { toast: toast('error', ACT_TEXT.chooseKind) };
           kinds.set(r.id, k);

@@ -35,8 +35,8 @@ export function buttons(card: unknown): FoundButton[] {
       const fields: Record<string, unknown> = {};
       walk(form.elements, (x) => {
         if (x.tag === 'button' || typeof x.name !== 'string') return;
-        // What the Feishu client submits for an untouched field: its default value or initial option.
-        fields[x.name] = x.default_value ?? x.initial_option ?? x.initial_date ?? (x.tag === 'checker' ? Boolean(x.checked) : '');
+        // What the Feishu client submits for an untouched field: its default value, initial option(s) or date.
+        fields[x.name] = x.default_value ?? x.initial_option ?? x.selected_values ?? x.initial_date ?? (x.tag === 'checker' ? Boolean(x.checked) : '');
       });
       b.form = fields;
     }

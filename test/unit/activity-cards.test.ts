@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { activityGalleryCards, confirmCard, editCard, listCard, parseActValue, recordLine } from '../../cards/activity.ts';
 import { escapeMd } from '../../cards/escape.ts';
-import { cardBytes } from '../../cards/parts.ts';
-import { CARD_MAX_BYTES } from '../../cards/walkthrough.ts';
+import { CARD_MAX_BYTES, cardBytes } from '../../cards/parts.ts';
 import type { ActivityRecord } from '../../src/activity/record.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
 import { buttons, cardText } from '../support/cards.ts';

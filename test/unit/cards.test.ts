@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionValueSchema, type WtAction } from '../../cards/action.ts';
 import { clip, escapeMd } from '../../cards/escape.ts';
-import { cardBytes } from '../../cards/parts.ts';
-import { CARD_MAX_BYTES } from '../../cards/walkthrough.ts';
+import { CARD_MAX_BYTES, cardBytes } from '../../cards/parts.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
 import { DUTY_REPORT } from '../../src/report/template.ts';
 import type { ReportStats } from '../../src/report/types.ts';

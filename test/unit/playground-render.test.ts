@@ -82,7 +82,7 @@ describe('cardProblems catches what the renderer would not draw faithfully', () 
         elements: [
           { tag: 'input', name: 'i', required: true, max_length: 10, label: { tag: 'plain_text', content: 'L' } },
           { tag: 'select_static', name: 's', options: [{ text: { tag: 'plain_text', content: 'A' }, value: 'a' }], initial_option: 'a' },
-          { tag: 'multi_select_static', name: 'm', options: [], initial_options: [] },
+          { tag: 'multi_select_static', name: 'm', options: [{ text: { tag: 'plain_text', content: 'B' }, value: 'b' }], selected_values: ['b'] },
           { tag: 'date_picker', name: 'd', initial_date: '2026-12-31' },
           { tag: 'checker', name: 'c', checked: true, text: { tag: 'plain_text', content: 'ok' } },
           { tag: 'button', name: 'b', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { k: 'x' } }] },
@@ -97,7 +97,18 @@ describe('cardProblems catches what the renderer would not draw faithfully', () 
       return v;
     });
     for (const t of SUPPORTED_TAGS) expect(used.has(t), t).toBe(true);
-    expect(renderCard(c)).not.toContain('unsupported');
+    const html = renderCard(c);
+    expect(html).not.toContain('unsupported');
+    expect(html).toMatch(/data-kind="multi_select_static"[^>]*multiple[^>]*><option value="b" selected>B<\/option>/);
+  });
+
+  it('shows the first choice of a select from initial_option or initial_index', () => {
+    const options = [
+      { text: { tag: 'plain_text', content: 'A' }, value: 'a' },
+      { text: { tag: 'plain_text', content: 'B' }, value: 'b' },
+    ];
+    expect(renderCard(card([{ tag: 'select_static', name: 's', options, initial_index: 2 }]))).toContain('<option value="b" selected>B</option>');
+    expect(renderCard(card([{ tag: 'select_static', name: 's', options, initial_index: 0 }]))).not.toContain('" selected>');
   });
 
   it.each([
@@ -112,6 +123,7 @@ describe('cardProblems catches what the renderer would not draw faithfully', () 
     ['a markdown tag the renderer shows as text', card([{ tag: 'markdown', content: '<person id=ou_1></person>' }]), 'markdown tag <person>'],
     ['a header tag list', card([], { title: { tag: 'plain_text', content: 'T' }, text_tag_list: [] }), 'property "text_tag_list"'],
     ['a card link', { ...card([]), card_link: { url: 'https://x' } }, 'property "card_link"'],
+    ['the 1.0 default of a multi-select', card([{ tag: 'multi_select_static', name: 'm', options: [], initial_options: [] }]), 'property "initial_options"'],
     ['a 1.0 card', { config: {}, header: { title: { tag: 'plain_text', content: 'T' } }, elements: [] }, 'schema'],
   ])('reports %s', (_what, c, expected) => {
     const p = cardProblems(c);

@@ -58,8 +58,8 @@ export const SUPPORTED_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
     'name',
     'form_action_type',
   ],
-  select_static: ['name', 'required', 'placeholder', 'options', 'initial_option', 'width', 'disabled', 'behaviors'],
-  multi_select_static: ['name', 'required', 'placeholder', 'options', 'initial_options', 'width', 'disabled', 'behaviors'],
+  select_static: ['name', 'required', 'placeholder', 'options', 'initial_option', 'initial_index', 'width', 'disabled', 'behaviors'],
+  multi_select_static: ['name', 'required', 'placeholder', 'options', 'selected_values', 'width', 'disabled', 'behaviors'],
   date_picker: ['name', 'required', 'placeholder', 'initial_date', 'width', 'disabled', 'behaviors'],
   checker: ['name', 'checked', 'text', 'disabled', 'behaviors'],
 };
@@ -269,6 +269,14 @@ function widthClass(v: unknown): { cls: string; style: string } {
   return { cls: ' w-default', style: '' };
 }
 
+/** select_static's first choice: initial_option (a value), else initial_index (1 = the first option, 0 = none). */
+function initialOption(el: Obj, options: Obj[]): string[] {
+  if (typeof el.initial_option === 'string') return [el.initial_option];
+  const i = el.initial_index;
+  const op = typeof i === 'number' && Number.isInteger(i) && i >= 1 ? options[i - 1] : undefined;
+  return op ? [String(op.value)] : [];
+}
+
 interface Ctx {
   o: RenderOptions;
   inForm: boolean;
@@ -359,14 +367,8 @@ function renderElement(el: unknown, path: string, c: Ctx): string {
     case 'multi_select_static': {
       const multi = el.tag === 'multi_select_static';
       const w = widthClass(el.width);
-      const initial = multi
-        ? Array.isArray(el.initial_options)
-          ? el.initial_options.map(String)
-          : []
-        : typeof el.initial_option === 'string'
-          ? [el.initial_option]
-          : [];
       const options = (Array.isArray(el.options) ? el.options : []).filter(isObj);
+      const initial = multi ? (Array.isArray(el.selected_values) ? el.selected_values.map(String) : []) : initialOption(el, options);
       const has = options.some((op) => initial.includes(String(op.value)));
       const placeholder = plainOf(el.placeholder) || '请选择';
       return (
