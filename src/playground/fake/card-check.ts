@@ -1,53 +1,38 @@
-// A checker for Card JSON 2.0, as strict as the Feishu server is (reference §4). Used by the fake Open
-// Platform on message create/patch, card/update and card-callback answers, and by renderer tests.
+// A checker for Card JSON 2.0, as strict as the Feishu server is (reference §4 and its Corrections). Used by
+// the fake Open Platform on message create/patch, card/update and card-callback answers, and by the card tests.
+// Every tag and every property is checked against the closed tables of card-props.ts (from the official 2.0
+// pages): in 2.0 "传入不支持的属性将报错".
 //
-// Error codes are the card-build codes Feishu puts inside the 230099 message ("ErrCode: 2008xx ..."):
-//   200621 parse/structure error, 200861 unsupported tag / 1.0 capability in a 2.0 card, 200530 form
-//   component without a (unique) name, 200550 too many components / nested too deep, 200570 bad property.
-// Where the exact code of a rule is not documented the checker picks the closest one; callers should
-// assert on `ok` and on `message`, not on which of these codes a rule maps to.
-import { HEADER_TEMPLATES as HEADER_TEMPLATE_LIST, TEXT_TAGS as TEXT_TAG_LIST } from '../../feishu/card-spec.ts';
+// Error codes are the card-build codes Feishu puts inside the 230099 message ("ErrCode: 2006xx ..."):
+//   200621 "parse card json err": an unknown property (captured: "ErrCode 200621: parse card json err —
+//          unknown property: elements, path: []", bigduu/Bamboo-agent#484), a wrong type, a missing property;
+//   200861 unsupported tag / 1.0 capability in a 2.0 card (captured: "cards of schema V2 no longer support this
+//          capability; unsupported tag note (ErrCode: 200861)", deepcoldy/botmux#139);
+//   200530 a form component without a (card-unique) name (the callback page's client code for it);
+//   200550 too many elements / nested too deep, 200570 a value out of its documented range or list (codes not
+//          captured: the closest ones are chosen).
+// Callers should assert on `ok` and on `message`, not on which of the uncaptured codes a rule maps to.
+import { BEHAVIORS, type Prop, type Props, type Struct, TAGS, type TagSpec, TOP, V1_ONLY_TAGS } from './card-props.ts';
 
 export type CardCheckResult =
-  | { ok: true; components: number }
-  | { ok: false; errCode: number; message: string; path: string };
+  | {
+      ok: true;
+      /** Elements counted toward the 200 limit: components (columns too), text elements, icons, the header. */
+      components: number;
+    }
+  | { ok: false; errCode: number; message: string; path: string; value?: string };
 
+/** "一张卡片最多支持 200 个元素（如 tag 为 plain_text 的文本元素）或组件" (structure page): icons count too (Corrections). */
 export const CARD_MAX_COMPONENTS = 200;
+/** "容器类组件最多支持嵌套五层组件" (form, panel and column-set pages). */
 export const CARD_MAX_NESTING = 5;
-
-/** Tags a 2.0 card may contain (a deliberately closed list: whatever the bot does not use is refused). */
-export const KNOWN_TAGS = new Set([
-  'markdown',
-  'plain_text',
-  'div',
-  'hr',
-  'column_set',
-  'column',
-  'collapsible_panel',
-  'form',
-  'input',
-  'button',
-  'select_static',
-  'multi_select_static',
-  'date_picker',
-  'checker',
-  'img',
-]);
-
-/** 1.0 tags that 2.0 dropped: Feishu answers 200861 "unsupported tag". */
-const V1_ONLY_TAGS = new Set(['action', 'note']);
-
-const INTERACTIVE_TAGS = new Set(['input', 'button', 'select_static', 'multi_select_static', 'date_picker', 'checker']);
-const CONTAINER_TAGS = new Set(['column_set', 'collapsible_panel', 'form']);
-const ELEMENT_ID = /^[a-zA-Z][a-zA-Z0-9_]{0,19}$/;
-const TEXT_TAGS = new Set(TEXT_TAG_LIST);
-const HEADER_TEMPLATES = new Set(HEADER_TEMPLATE_LIST);
 
 class CardError extends Error {
   constructor(
     readonly errCode: number,
     message: string,
     readonly path: string,
+    readonly value?: string,
   ) {
     super(message);
   }
@@ -60,177 +45,195 @@ function isObj(v: unknown): v is Obj {
 }
 
 interface Walk {
-  components: number;
+  count: number;
   names: Set<string>;
   elementIds: Set<string>;
 }
 
-function checkText(v: unknown, path: string, required: boolean): void {
-  if (v === undefined && !required) return;
-  if (!isObj(v)) throw new CardError(200621, `${path} must be a text object {tag, content}`, path);
-  if (typeof v.tag !== 'string' || !TEXT_TAGS.has(v.tag)) {
-    throw new CardError(200621, `${path}.tag must be plain_text or lark_md`, path);
+/** Where a component sits: container levels above it, and whether a form is one of them. */
+interface At {
+  depth: number;
+  inForm: boolean;
+}
+
+const at = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
+const shown = (path: string) => (path === '' ? '[]' : path);
+
+function count(w: Walk, path: string): void {
+  w.count += 1;
+  if (w.count > CARD_MAX_COMPONENTS) {
+    throw new CardError(200550, `card has more than ${CARD_MAX_COMPONENTS} elements and components`, path);
   }
-  if (typeof v.content !== 'string') throw new CardError(200621, `${path}.content must be a string`, path);
 }
 
-function checkElements(list: unknown, path: string, depth: number, w: Walk, inForm: boolean): void {
-  if (!Array.isArray(list)) throw new CardError(200621, `${path} must be an array`, path);
-  list.forEach((el, i) => {
-    checkElement(el, `${path}[${i}]`, depth, w, inForm);
-  });
+function unknown(key: string, path: string, why = ''): never {
+  throw new CardError(200621, `parse card json err: unknown property: ${key}, path: ${shown(path)}${why}`, path, key);
 }
 
-function checkElement(el: unknown, path: string, depth: number, w: Walk, inForm: boolean): void {
-  if (!isObj(el)) throw new CardError(200621, `${path} must be an object`, path);
+/** A closed object: no property outside `spec`, required ones present, each value of its kind. */
+function checkStruct(o: Obj, spec: Struct, path: string, w: Walk, where: At): void {
+  if (typeof o.tag === 'string') count(w, path);
+  for (const key of Object.keys(o)) if (!(key in spec.props)) unknown(key, path);
+  checkProps(o, spec.props, path, w, where);
+  if (spec.anyOf && !spec.anyOf.some((k) => o[k] !== undefined)) {
+    throw new CardError(200621, `${path} needs ${spec.anyOf.join(' or ')}`, path);
+  }
+}
+
+function checkProps(o: Obj, props: Props, path: string, w: Walk, where: At): void {
+  for (const [key, prop] of Object.entries(props)) {
+    const v = o[key];
+    const p = at(path, key);
+    if (v === undefined) {
+      if (prop.required) throw new CardError(200621, `${p} is required`, p, key);
+      continue;
+    }
+    checkValue(v, prop, p, w, where);
+  }
+}
+
+function typeError(path: string, what: string): never {
+  throw new CardError(200621, `${path} must be ${what}`, path);
+}
+
+function rangeError(path: string, what: string): never {
+  throw new CardError(200570, `${path} must be ${what}`, path);
+}
+
+function checkValue(v: unknown, prop: Prop, path: string, w: Walk, where: At): void {
+  switch (prop.k) {
+    case 'string':
+      if (typeof v !== 'string') typeError(path, 'a string');
+      if (prop.enum && !prop.enum.includes(v)) rangeError(path, `one of ${prop.enum.join(', ')}`);
+      if (prop.valid && !prop.valid(v)) rangeError(path, prop.what ?? 'valid');
+      if (prop.maxChars !== undefined && [...v].length > prop.maxChars) rangeError(path, `at most ${prop.maxChars} characters`);
+      return;
+    case 'boolean':
+      if (typeof v !== 'boolean') typeError(path, 'a boolean');
+      if (prop.equals !== undefined && v !== prop.equals) rangeError(path, String(prop.equals));
+      return;
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) typeError(path, 'a number');
+      if (prop.int && !Number.isInteger(v)) rangeError(path, 'an integer');
+      if ((prop.min !== undefined && v < prop.min) || (prop.max !== undefined && v > prop.max)) {
+        rangeError(path, `in ${prop.min ?? '-∞'}..${prop.max ?? '∞'}`);
+      }
+      if (prop.enum && !prop.enum.includes(v)) rangeError(path, `one of ${prop.enum.join(', ')}`);
+      return;
+    case 'json':
+      return;
+    case 'object':
+      if (!isObj(v)) typeError(path, 'an object');
+      return;
+    case 'strings':
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) typeError(path, 'an array of strings');
+      return;
+    case 'struct':
+      if (!isObj(v)) typeError(path, 'an object');
+      checkStruct(v, prop.spec, path, w, where);
+      return;
+    case 'list':
+      if (!Array.isArray(v)) typeError(path, 'an array');
+      if (prop.max !== undefined && v.length > prop.max) rangeError(path, `at most ${prop.max} entries`);
+      v.forEach((x, i) => {
+        const p = `${path}[${i}]`;
+        if (!isObj(x)) typeError(p, 'an object');
+        checkStruct(x, prop.spec, p, w, where);
+      });
+      return;
+    case 'elements':
+      if (!Array.isArray(v)) typeError(path, 'an array');
+      if (prop.max !== undefined && v.length > prop.max) rangeError(path, `at most ${prop.max} entries`);
+      v.forEach((el, i) => {
+        checkComponent(el, `${path}[${i}]`, w, where, false);
+      });
+      return;
+    case 'columns':
+      if (!Array.isArray(v)) typeError(path, 'an array');
+      v.forEach((col, i) => {
+        checkComponent(col, `${path}[${i}]`, w, where, true);
+      });
+      return;
+    case 'behaviors':
+      if (!Array.isArray(v)) typeError(path, 'an array');
+      v.forEach((b, i) => {
+        const p = `${path}[${i}]`;
+        if (!isObj(b)) typeError(p, 'an object');
+        const spec = typeof b.type === 'string' ? BEHAVIORS[b.type] : undefined;
+        if (!spec) rangeError(`${p}.type`, `one of ${Object.keys(BEHAVIORS).join(', ')}`);
+        checkStruct(b, spec, p, w, where);
+      });
+      return;
+  }
+}
+
+function checkComponent(el: unknown, path: string, w: Walk, where: At, asColumn: boolean): void {
+  if (!isObj(el)) typeError(path, 'an object');
   const tag = el.tag;
   if (typeof tag !== 'string') throw new CardError(200621, `${path}.tag is missing`, path);
   if (V1_ONLY_TAGS.has(tag)) {
-    throw new CardError(
-      200861,
-      `cards of schema V2 no longer support this capability; unsupported tag ${tag} (${path})`,
-      path,
-    );
+    throw new CardError(200861, `cards of schema V2 no longer support this capability; unsupported tag ${tag} (${path})`, path, tag);
   }
-  if (!KNOWN_TAGS.has(tag) || tag === 'column') {
+  if (asColumn !== (tag === 'column')) {
+    if (asColumn) typeError(path, 'a column');
     // `column` is only valid inside column_set.columns.
-    throw new CardError(200861, `unsupported tag ${tag} (${path})`, path);
+    throw new CardError(200861, `unsupported tag ${tag} (${path})`, path, tag);
   }
-  w.components += 1;
-  if (w.components > CARD_MAX_COMPONENTS) {
-    throw new CardError(200550, `card has more than ${CARD_MAX_COMPONENTS} components`, path);
-  }
-  if (el.element_id !== undefined) {
-    if (typeof el.element_id !== 'string' || !ELEMENT_ID.test(el.element_id)) {
-      throw new CardError(
-        200570,
-        `${path}.element_id must be 1-20 letters, digits or underscores and start with a letter`,
-        path,
-      );
-    }
+  const spec: TagSpec | undefined = TAGS[tag];
+  if (!spec) throw new CardError(200861, `unsupported tag ${tag} (${path})`, path, tag);
+  count(w, path);
+
+  if (typeof el.element_id === 'string') {
     if (w.elementIds.has(el.element_id)) {
-      throw new CardError(200570, `${path}.element_id ${el.element_id} is not unique in the card`, path);
+      throw new CardError(200570, `${path}.element_id ${el.element_id} is not unique in the card`, path, el.element_id);
     }
     w.elementIds.add(el.element_id);
   }
-  if (CONTAINER_TAGS.has(tag) && depth + 1 > CARD_MAX_NESTING) {
-    throw new CardError(200550, `containers are nested deeper than ${CARD_MAX_NESTING} levels`, path);
+  // A column sits at the level of its column_set.
+  const depth = spec.container && tag !== 'column' ? where.depth + 1 : where.depth;
+  if (depth > CARD_MAX_NESTING) throw new CardError(200550, `containers are nested deeper than ${CARD_MAX_NESTING} levels`, path);
+  if (tag === 'form' && (where.depth !== 0 || where.inForm)) {
+    throw new CardError(200621, `${path}: a form may only sit at the root of body.elements`, path);
   }
-  if (el.name !== undefined) {
-    if (typeof el.name !== 'string' || el.name === '') {
-      throw new CardError(200530, `${path}.name must be a non-empty string`, path);
-    }
-    if (w.names.has(el.name)) throw new CardError(200530, `${path}.name ${el.name} is not unique in the card`, path);
-    w.names.add(el.name);
-  } else if (inForm && INTERACTIVE_TAGS.has(tag)) {
-    throw new CardError(200530, `${path}: a ${tag} inside a form needs a name`, path);
+  if (spec.formOnly && !where.inForm) throw new CardError(200621, `${path}: ${tag} may only be used inside a form`, path);
+  if (!where.inForm) {
+    for (const key of spec.formProps ?? []) if (el[key] !== undefined) unknown(key, path, ' (only inside a form)');
   }
+  checkNames(el, spec, path, w, where);
 
-  switch (tag) {
-    case 'markdown':
-      if (typeof el.content !== 'string') throw new CardError(200621, `${path}.content must be a string`, path);
-      return;
-    case 'plain_text':
-      if (typeof el.content !== 'string') throw new CardError(200621, `${path}.content must be a string`, path);
-      return;
-    case 'div':
-      checkText(el.text, `${path}.text`, false);
-      if (el.fields !== undefined && !Array.isArray(el.fields)) {
-        throw new CardError(200621, `${path}.fields must be an array`, path);
-      }
-      return;
-    case 'hr':
-      return;
-    case 'img':
-      if (typeof el.img_key !== 'string' || el.img_key === '') {
-        throw new CardError(200621, `${path}.img_key must be a non-empty string`, path);
-      }
-      return;
-    case 'column_set': {
-      if (!Array.isArray(el.columns)) throw new CardError(200621, `${path}.columns must be an array`, path);
-      el.columns.forEach((col, i) => {
-        const cpath = `${path}.columns[${i}]`;
-        if (!isObj(col) || col.tag !== 'column') throw new CardError(200621, `${cpath} must be a column`, cpath);
-        w.components += 1;
-        if (w.components > CARD_MAX_COMPONENTS) {
-          throw new CardError(200550, `card has more than ${CARD_MAX_COMPONENTS} components`, cpath);
-        }
-        checkElements(col.elements ?? [], `${cpath}.elements`, depth + 1, w, inForm);
-      });
-      return;
-    }
-    case 'collapsible_panel': {
-      if (!isObj(el.header)) throw new CardError(200621, `${path}.header is required`, path);
-      checkText(el.header.title, `${path}.header.title`, true);
-      assertNoForm(el.elements, `${path}.elements`);
-      checkElements(el.elements ?? [], `${path}.elements`, depth + 1, w, inForm);
-      return;
-    }
-    case 'form': {
-      if (depth !== 0) throw new CardError(200621, `${path}: a form may only sit at the root of body.elements`, path);
-      if (typeof el.name !== 'string') throw new CardError(200530, `${path}: a form needs a name`, path);
-      assertNoForm(el.elements, `${path}.elements`);
-      checkElements(el.elements, `${path}.elements`, depth + 1, w, true);
-      if (!hasSubmit(el.elements)) {
-        throw new CardError(200621, `${path}: a form needs a button with form_action_type "submit"`, path);
-      }
-      return;
-    }
-    case 'input': {
-      const max = el.max_length;
-      if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000)) {
-        throw new CardError(200570, `${path}.max_length must be an integer in 1..1000`, path);
-      }
-      checkText(el.placeholder, `${path}.placeholder`, false);
-      checkText(el.label, `${path}.label`, false);
-      return;
-    }
-    case 'button': {
-      checkText(el.text, `${path}.text`, false);
-      if (el.behaviors !== undefined && !Array.isArray(el.behaviors)) {
-        throw new CardError(200621, `${path}.behaviors must be an array`, path);
-      }
-      if (isObj(el.confirm)) checkText(el.confirm.title, `${path}.confirm.title`, true);
-      const fat = el.form_action_type;
-      if (fat !== undefined && fat !== 'submit' && fat !== 'reset') {
-        throw new CardError(200570, `${path}.form_action_type must be submit or reset`, path);
-      }
-      return;
-    }
-    case 'select_static':
-    case 'multi_select_static':
-      if (el.options !== undefined && !Array.isArray(el.options)) {
-        throw new CardError(200621, `${path}.options must be an array`, path);
-      }
-      checkText(el.placeholder, `${path}.placeholder`, false);
-      return;
-    case 'date_picker':
-      checkText(el.placeholder, `${path}.placeholder`, false);
-      return;
-    case 'checker':
-      checkText(el.text, `${path}.text`, false);
-      return;
-    default:
-      return;
+  for (const key of Object.keys(el)) if (!(key in spec.props)) unknown(key, path);
+  checkProps(el, spec.props, path, w, { depth, inForm: where.inForm || tag === 'form' });
+
+  if (tag === 'form' && !hasSubmit(el.elements)) {
+    throw new CardError(200621, `${path}: a form needs a button with form_action_type "submit"`, path);
+  }
+  if (tag === 'select_static' || tag === 'multi_select_static') checkSelection(el, path);
+}
+
+/** `name`: non-empty and card-unique; required on what a form submits; a button in a form says what it does. */
+function checkNames(el: Obj, spec: TagSpec, path: string, w: Walk, where: At): void {
+  if (el.name !== undefined) {
+    if (typeof el.name !== 'string' || el.name === '') throw new CardError(200530, `${path}.name must be a non-empty string`, path);
+    if (w.names.has(el.name)) throw new CardError(200530, `${path}.name ${el.name} is not unique in the card`, path, el.name);
+    w.names.add(el.name);
+  } else if (where.inForm && spec.interactive) {
+    throw new CardError(200530, `${path}: a ${String(el.tag)} inside a form needs a name`, path);
+  }
+  if (where.inForm && el.tag === 'button' && el.form_action_type === undefined && el.action_type === undefined) {
+    throw new CardError(200621, `${path}: a button inside a form needs form_action_type`, path);
   }
 }
 
-/** A form may not contain another form, also not through a panel or a column (checked before walking). */
-function assertNoForm(list: unknown, path: string): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((el, i) => {
-    if (!isObj(el)) return;
-    const p = `${path}[${i}]`;
-    if (el.tag === 'form') {
-      throw new CardError(200621, `${p}: a form may only sit at the root of body.elements`, p);
-    }
-    assertNoForm(el.elements, `${p}.elements`);
-    if (Array.isArray(el.columns)) {
-      el.columns.forEach((c, j) => {
-        if (isObj(c)) assertNoForm(c.elements, `${p}.columns[${j}].elements`);
-      });
-    }
-  });
+/** Option values are unique, and the default selection names options of the component. */
+function checkSelection(el: Obj, path: string): void {
+  const values = (Array.isArray(el.options) ? el.options : []).map((o) => (isObj(o) ? o.value : undefined));
+  const set = new Set(values);
+  if (set.size !== values.length) rangeError(`${path}.options`, 'options with distinct values');
+  if (typeof el.initial_option === 'string' && !set.has(el.initial_option)) rangeError(`${path}.initial_option`, 'the value of one of the options');
+  if (typeof el.initial_index === 'number' && el.initial_index > values.length) rangeError(`${path}.initial_index`, `at most ${values.length}`);
+  if (Array.isArray(el.selected_values) && !el.selected_values.every((v) => set.has(v))) {
+    rangeError(`${path}.selected_values`, 'values of the options');
+  }
 }
 
 function hasSubmit(list: unknown): boolean {
@@ -243,48 +246,46 @@ function hasSubmit(list: unknown): boolean {
   });
 }
 
+/** card_link: "url 和各端的链接必填其中一个。如果不填写 url，则必须完整填写 android_url、ios_url、pc_url" (structure page). */
+function checkCardLink(link: unknown): void {
+  if (!isObj(link) || typeof link.url === 'string') return;
+  if (typeof link.android_url !== 'string' || typeof link.ios_url !== 'string' || typeof link.pc_url !== 'string') {
+    throw new CardError(200621, 'card_link needs url, or all of android_url, ios_url and pc_url', 'card_link');
+  }
+}
+
 /**
- * Checks one card (the parsed JSON object, not the string). The checks: schema "2.0", a header with a
- * title, body.elements, known tags only (no 1.0 `action`/`note`), ≤ 200 components, containers nested
- * ≤ 5 deep, `form` only at the body root (so never inside a collapsible_panel), card-unique `name` on
- * every interactive element of a form, a submit button in every form, input max_length 1..1000,
- * element_id pattern and uniqueness, update_multi not false.
+ * Checks one card (the parsed JSON object, not the string) against the 2.0 tables: schema "2.0", known tags
+ * only (no 1.0 `action`/`note`), no property outside a tag's table, required properties, documented values
+ * and ranges (input max_length 1..1000, placeholders and button texts ≤ 100 characters, element_id pattern),
+ * ≤ 200 elements and components, containers nested ≤ 5 deep, `form` only at the body root, card-unique `name`
+ * on every interactive element of a form and a submit button in every form, update_multi not false.
+ *
+ * Stricter than Feishu in two ways, as this project's policy: only 2.0 cards are accepted (Feishu still takes
+ * 1.0), and a card needs `header` and `body` (Feishu sends even "{}"; every card of ours has both).
  */
 export function checkCard(card: unknown): CardCheckResult {
   try {
     if (!isObj(card)) throw new CardError(200621, 'card must be a JSON object', '');
-    if (card.schema !== '2.0') {
-      // Feishu still renders 1.0 cards; this project only sends 2.0, so the fake refuses anything else.
-      throw new CardError(200621, 'card schema must be "2.0"', 'schema');
-    }
-    if (card.elements !== undefined || card.i18n_elements !== undefined) {
-      throw new CardError(200861, 'cards of schema V2 put elements under body.elements', 'elements');
-    }
-    if (card.config !== undefined) {
-      if (!isObj(card.config)) throw new CardError(200621, 'config must be an object', 'config');
-      if (card.config.update_multi === false) {
-        throw new CardError(200861, 'cards of schema V2 only support shared cards (update_multi true)', 'config');
-      }
+    if (card.schema !== '2.0') throw new CardError(200621, 'card schema must be "2.0"', 'schema');
+    for (const key of ['elements', 'i18n_elements', 'i18n_header']) {
+      if (card[key] !== undefined) throw new CardError(200861, `cards of schema V2 put elements under body.elements (${key})`, key, key);
     }
     if (!isObj(card.header)) throw new CardError(200621, 'header is required', 'header');
-    checkText(card.header.title, 'header.title', true);
-    checkText(card.header.subtitle, 'header.subtitle', false);
-    if (card.header.template !== undefined) {
-      if (typeof card.header.template !== 'string' || !HEADER_TEMPLATES.has(card.header.template)) {
-        throw new CardError(200570, 'header.template is not a known colour', 'header.template');
-      }
-    }
     if (!isObj(card.body)) throw new CardError(200621, 'body is required', 'body');
-    const w: Walk = { components: 0, names: new Set(), elementIds: new Set() };
-    checkElements(card.body.elements, 'body.elements', 0, w, false);
-    return { ok: true, components: w.components };
+    const w: Walk = { count: 1, names: new Set(), elementIds: new Set() }; // 1: the header component
+    checkStruct(card, TOP, '', w, { depth: 0, inForm: false });
+    checkCardLink(card.card_link);
+    return { ok: true, components: w.count };
   } catch (e) {
-    if (e instanceof CardError) return { ok: false, errCode: e.errCode, message: e.message, path: e.path };
+    if (e instanceof CardError) {
+      return { ok: false, errCode: e.errCode, message: e.message, path: e.path, ...(e.value !== undefined ? { value: e.value } : {}) };
+    }
     throw e;
   }
 }
 
 /** The message Feishu puts in a 230099 answer for a card that failed to build. */
-export function cardErrorMessage(r: { errCode: number; message: string }): string {
-  return `Failed to create card content, ext=ErrCode: ${r.errCode}; ErrMsg: ${r.message}; ErrorValue: ; `;
+export function cardErrorMessage(r: { errCode: number; message: string; value?: string }): string {
+  return `Failed to create card content, ext=ErrCode: ${r.errCode}; ErrMsg: ${r.message}; ErrorValue: ${r.value ?? ''}; `;
 }
