@@ -415,7 +415,9 @@ describe('over HTTP, against a real bot instance', () => {
       expect(drift(after, 'im.message.receive_v1', (p) => p.includes('content')), 'drift path label naming message.content').toBeGreaterThanOrEqual(1);
     });
 
-    it('sender_id a string and an extra nested field, text still readable: 200, drift counted, and the bot still replies', async () => {
+    // Who sent a message is not optional: an activity is logged for its sender, and a report belongs to one. An
+    // event whose sender cannot be read is acknowledged (never re-pushed for nothing) and counted, not guessed at.
+    it('sender_id a string (sender unreadable): 200, drift counted on sender_id, counted as unhandled, no reply', async () => {
       const { payload, chatId } = await variant((e) => {
         e.sender.sender_id = e.sender.sender_id.open_id;
         e.message.extra_info = { nested: { deeper: [1, { x: null }] } };
@@ -426,7 +428,9 @@ describe('over HTTP, against a real bot instance', () => {
       expect(r.status, r.body).toBe(200);
       const after = await metrics();
       expect(drift(after, 'im.message.receive_v1', (p) => p.includes('sender_id')) - drift(before, 'im.message.receive_v1', (p) => p.includes('sender_id'))).toBeGreaterThanOrEqual(1);
-      expect(await waitFor(() => appMessages(chatId) > replies), 'the bot replies to the readable text').toBe(true);
+      const unhandled = (t: string) => Number(/shuzhi_events_total\{type="im\.message\.receive_v1",outcome="drift_unhandled"\} (\d+)/.exec(t)?.[1] ?? 0);
+      expect(unhandled(after) - unhandled(before)).toBe(1);
+      expect(appMessages(chatId)).toBe(replies);
     });
 
     it('fields the bot does not need of the wrong type: 200, drift counted per path, and the bot still replies', async () => {

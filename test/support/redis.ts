@@ -11,6 +11,8 @@ export interface TestRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export async function startRedis(): Promise<TestRedis> {
     port: r.port,
     start: r.start,
     stop: r.stop,
+    kill: r.kill,
     close: async () => {
       await r.stop();
       rmSync(dir, { recursive: true, force: true });

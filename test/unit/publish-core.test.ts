@@ -74,6 +74,16 @@ describe('publish failures in plain words', () => {
     expect(describePublishFailure(apiError(1770039, { terminal: true })).text).toContain('文件夹');
   });
 
+  it('reads the current drive permission codes (permission-member create page, 2025-07)', () => {
+    // 1063002 no permission (HTTP 403) and 1063004 no share permission: the permission text, not "other".
+    expect(describePublishFailure(apiError(1063002, { terminal: true, httpStatus: 403 }))).toMatchObject({ kind: 'permission', transient: false, text: FAILURE_TEXT.permission });
+    expect(describePublishFailure(apiError(1063004, { terminal: true }))).toMatchObject({ kind: 'permission' });
+    // 1063005 resource deleted: the document is gone; the next try makes a new one.
+    expect(describePublishFailure(apiError(1063005, { terminal: true }))).toMatchObject({ kind: 'document_gone', transient: true });
+    // 1066001 server busy: the port retries it; when its budget is spent it is an outage, retried by the job.
+    expect(describePublishFailure(apiError(1066001, { retryable: true }))).toMatchObject({ kind: 'outage', transient: true });
+  });
+
   it('treats an outage (retry budget spent, 5xx, network) as transient', () => {
     expect(describePublishFailure(apiError(99991400, { retryable: true, httpStatus: 429 }))).toMatchObject({ kind: 'outage', transient: true });
     expect(describePublishFailure(apiError(-1, { httpStatus: 0 }))).toMatchObject({ kind: 'outage', transient: true });

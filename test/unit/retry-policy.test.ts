@@ -104,6 +104,13 @@ describe('classifyFailure', () => {
     [f({ code: 1770039 }), 'terminal'],
     [f({ code: 1770040 }), 'terminal'],
     [f({ code: 99991672 }), 'terminal'],
+    // Drive permission, permission-member create page (2025-07): busy/concurrency retried, the rest terminal.
+    [f({ code: 1066001 }), 'rate_limit_backoff'],
+    [f({ code: 1066002 }), 'rate_limit_backoff'],
+    [f({ code: 1063001 }), 'terminal'],
+    [f({ code: 1063002, httpStatus: 403 }), 'terminal'],
+    [f({ code: 1063004 }), 'terminal'],
+    [f({ code: 1063005 }), 'terminal'],
     [f({ code: 123456 }), 'unknown'],
   ])('%j → %s', (failure, cls) => {
     expect(classifyFailure(failure)).toBe(cls);

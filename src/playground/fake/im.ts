@@ -1,5 +1,6 @@
 // Auth, bot, messages, files, chats and delayed card updates of the fake Open Platform (reference §1.3,
 // §3.3, §5). Every body and query is checked with zod; errors are Feishu's HTTP status + {code, msg}.
+import { CARD_BODY_MAX_BYTES } from '../../feishu/card-spec.ts';
 import { z } from 'zod';
 import { cardErrorMessage, checkCard } from './card-check.ts';
 import { badRequest } from './errors.ts';
@@ -19,7 +20,6 @@ const UUID_WINDOW_MS = 3_600_000;
 const PATCH_WINDOW_MS = 14 * 24 * 3_600_000;
 const CARD_TOKEN_LIFE_MS = 30 * 60_000;
 const CARD_TOKEN_MAX_USES = 2;
-const CARD_POST_MAX_BYTES = 30 * 1024;
 const TEXT_MAX_BYTES = 150 * 1024;
 const FILE_MAX_BYTES = 30 * 1024 * 1024;
 
@@ -123,7 +123,7 @@ function parseJsonContent(content: string): unknown {
 
 /** Checks a message's content for its msg_type and the size limits; returns the parsed content. */
 function checkContent(world: World, msgType: string, content: string, bodyBytes: number): unknown {
-  const big = msgType === 'interactive' || msgType === 'post' ? CARD_POST_MAX_BYTES : TEXT_MAX_BYTES;
+  const big = msgType === 'interactive' || msgType === 'post' ? CARD_BODY_MAX_BYTES : TEXT_MAX_BYTES;
   if (bodyBytes > big) {
     throw badRequest(230025, `The message content is too long: request body ${bodyBytes} bytes > ${big} bytes.`);
   }

@@ -298,6 +298,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
       });
     },
     pushEvent: (eventType, event, o) => pusher.pushEvent(eventType, event, o),
+    redeliver: (eventId) => pusher.redeliver(eventId),
     pushRaw: (body, headers) => pusher.pushRaw(body, headers),
     challenge: (o) => pusher.challenge(o?.encrypted ?? false),
     whenIdle: () => pusher.whenIdle(),

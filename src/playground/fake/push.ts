@@ -66,6 +66,8 @@ export function postRaw(
   });
 }
 
+const MAX_REMEMBERED = 2000;
+
 export interface PushOptions {
   duplicate?: number;
   eventId?: string;
@@ -126,15 +128,16 @@ export class Pusher {
 
   /** Pushes an event; resolves after the first delivery; re-pushes and duplicates continue in the background. */
   async pushEvent(eventType: string, event: unknown, o: PushOptions = {}): Promise<PushResult> {
-    const url = this.botUrl();
+    this.botUrl();
     const eventId = o.eventId ?? newId.eventId();
     const json = JSON.stringify(this.envelope(eventType, event, eventId, String(this.world.now())));
+    this.remember(eventId, eventType, json);
     const signed = o.signed ?? true;
     for (let i = 0; i < (o.duplicate ?? 0); i++) {
-      this.track(this.chain(url, eventId, eventType, json, signed, true));
+      this.track(this.chain(eventId, eventType, json, signed, true));
     }
     let first: RawAnswer | undefined;
-    const main = this.chain(url, eventId, eventType, json, signed, false, (a) => {
+    const main = this.chain(eventId, eventType, json, signed, false, (a) => {
       first = a;
     });
     this.track(main);
@@ -219,9 +222,36 @@ export class Pusher {
     for (const f of w) f();
   }
 
-  /** A delivery chain: the first attempt, then one re-push per schedule entry while attempts fail. */
+  /**
+   * Delivers an event pushed earlier once more, with the same envelope (as Feishu's re-push does, or a
+   * duplicate delivery): a new delivery chain to the current bot URL. Resolves after its first attempt.
+   */
+  async redeliver(eventId: string): Promise<RawAnswer> {
+    const sent = this.sent.get(eventId);
+    if (!sent) throw new Error(`fake feishu: no event ${eventId} was pushed`);
+    let first: RawAnswer | undefined;
+    const c = this.chain(eventId, sent.eventType, sent.json, true, true, (a) => {
+      first = a;
+    });
+    this.track(c);
+    await c.firstDone;
+    return first!;
+  }
+
+  /** The envelopes pushed, by event id (the last MAX_REMEMBERED), for redeliver(). */
+  private readonly sent = new Map<string, { eventType: string; json: string }>();
+
+  private remember(eventId: string, eventType: string, json: string): void {
+    this.sent.set(eventId, { eventType, json });
+    if (this.sent.size > MAX_REMEMBERED) this.sent.delete(this.sent.keys().next().value as string);
+  }
+
+  /**
+   * A delivery chain: the first attempt, then one re-push per schedule entry while attempts fail. Every attempt
+   * goes to the bot URL configured at that moment (Feishu posts to the one request URL; behind it a load
+   * balancer picks a live instance).
+   */
   private chain(
-    url: string,
     eventId: string,
     eventType: string,
     json: string,
@@ -237,7 +267,7 @@ export class Pusher {
     const done = (async () => {
       try {
         for (let attempt = 0; ; attempt++) {
-          const a = await this.deliver(url, eventId, eventType, json, signed, attempt, duplicate);
+          const a = await this.deliver(this.botUrl(), eventId, eventType, json, signed, attempt, duplicate);
           if (attempt === 0) {
             onFirst?.(a);
             resolveFirst();

@@ -213,6 +213,12 @@ export class FakeHttp {
       try {
         if (!route) throw new ApiError(404, 404, `404 page not found: ${method} ${path}`);
         await this.injectDelay(route.api);
+        // A caller that went away while Feishu was slow (its process was killed): the request is dropped
+        // unprocessed, as a request cut off before it was fully received would be.
+        if (req.socket.destroyed) {
+          call.code = -1;
+          return;
+        }
         this.injectFault(route.api);
         if (route.auth) this.authorize(req.headers);
         reply = await route.handler(apiReq);

@@ -203,6 +203,8 @@ export interface FakeFeishu {
     event: unknown,
     o?: { duplicate?: number; eventId?: string; signed?: boolean },
   ): Promise<PushResult>;
+  /** Delivers a pushed event again with the same envelope (a re-push or a duplicate), to the current bot URL. */
+  redeliver(eventId: string): Promise<{ status: number; body: string; ms: number }>;
   pushRaw(body: string, headers: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;
   challenge(o?: { encrypted?: boolean }): Promise<{ status: number; body: unknown }>;
   /** Resolves when no push or re-push is pending or in flight. */
