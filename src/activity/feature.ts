@@ -41,6 +41,7 @@ export const ACT_TEXT = {
   chooseKind: '请选择活动类型',
   members: '请填写本支部党员人数（1 至 100000 的整数）',
   confirmed: '已记入台账',
+  confirmedSome: '已记入台账；请继续为其余活动选择类型',
   undone: '已撤销',
   saved: '已保存',
   deleted: '已删除',
@@ -313,23 +314,27 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
           members = Number(raw);
           await store.setMemberCount(o, members);
         }
+        // Records whose kind this card did not ask for yet stay logged: the next card asks for them.
+        const left = records.filter((r) => r.kind === null && !kinds.has(r.id)).length;
         for (const r of records) {
           await store.update(
             o,
             r.id,
             (cur) => {
               const k = kinds.get(cur.id);
+              const kind = cur.kind ?? (k && isActivityKind(k) ? k : null);
               return {
                 ...cur,
-                status: cur.status === 'deleted' ? 'deleted' : 'confirmed',
-                kind: cur.kind ?? (k && isActivityKind(k) ? k : null),
+                status: cur.status === 'deleted' ? 'deleted' : kind === null ? cur.status : 'confirmed',
+                kind,
                 attendees: cur.attendees ?? (cur.allMembers && members ? members : null),
               };
             },
             t,
           );
         }
-        return { toast: toast('success', ACT_TEXT.confirmed), card: raw(await batchCard(o, v.m, v.n)) };
+        const done = left > 0 ? ACT_TEXT.confirmedSome : ACT_TEXT.confirmed;
+        return { toast: toast('success', done), card: raw(await batchCard(o, v.m, v.n)) };
       }
       case 'undo': {
         if (!v.m || !v.n) return { toast: toast('warning', ACT_TEXT.badFormat) };

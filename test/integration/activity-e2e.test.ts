@@ -328,4 +328,25 @@ describe('the activity log through the fake Feishu', () => {
     expect(duty).toContain('活动统计');
     expect(duty).toMatch(/全年共召开支委会1次、党员大会1次/);
   });
+  it('asks for the kinds of many unclear activities a few at a time, and confirms each once it has one', async () => {
+    const lines = Array.from({ length: 7 }, (_, n) => `3月${n + 1}日开会，研究第${n + 1}项工作`);
+    const ZHAO = 'ou_secretary_zhao';
+    h.fake.addUser({ openId: ZHAO, name: '赵书记' });
+    const c = h.fake.p2pChatOf(ZHAO);
+    expect((await h.fake.userSendsText({ chatId: c, openId: ZHAO, text: lines.join('\n') })).status).toBe(200);
+    const card = await waitFor(() => botMessages(c)[0], 'the confirmation card');
+    const form = () => Object.keys(buttons(h.fake.message(card.messageId)!.content).find((b) => b.text === '确认')?.form ?? {});
+    expect(form().filter((k) => k.startsWith('kind'))).toHaveLength(5);
+    const first = Object.fromEntries(form().filter((k) => k.startsWith('kind')).map((k) => [k, '支委会']));
+    let r = await click(h.fake, card, ZHAO, '确认', first);
+    expect(r.toast).toMatchObject({ type: 'success', content: '已记入台账；请继续为其余活动选择类型' });
+    const rest = form().filter((k) => k.startsWith('kind'));
+    expect(rest).toHaveLength(2);
+    expect(rest.some((k) => k in first)).toBe(false);
+    r = await click(h.fake, card, ZHAO, '确认', Object.fromEntries(rest.map((k) => [k, '党小组会'])));
+    expect(r.toast).toMatchObject({ type: 'success', content: '已记入台账' });
+    const { records } = await act.store.recent({ ...owner, openId: ZHAO }, 0, 100);
+    expect(records).toHaveLength(7);
+    expect(records.every((x) => x.status === 'confirmed' && x.kind !== null)).toBe(true);
+  });
 });
