@@ -230,7 +230,7 @@ describe('messages', () => {
     expect(fake.message(id)?.updates).toBe(1);
     expect(fake.message(id)?.content).toEqual(card('第二版'));
 
-    const bad = await httpError(client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify({ schema: '2.0' }) } }));
+    const bad = await httpError(client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'x', no_such_property: 1 }] } }) } }));
     expect(bad.data.code).toBe(230099);
 
     const txt = await client.im.v1.message.create({

@@ -307,7 +307,7 @@ describe('card callbacks', () => {
     expect((await click()).errorCode).toBe(200672);
     rec.answer = answerJson(200, '');
     expect((await click()).errorCode).toBe(200672);
-    rec.answer = answerJson(200, { card: { type: 'raw', data: { schema: '2.0', body: { elements: [] } } } });
+    rec.answer = answerJson(200, { card: { type: 'raw', data: { schema: '2.0', body: { elements: [{ tag: 'markdown', content: 'x', no_such_property: 1 }] } } } });
     expect((await click()).errorCode).toBe(200673);
     rec.answer = answerJson(200, { card: { type: 'raw', data: { elements: [], header: {} } } });
     expect((await click()).errorCode).toBe(200830);

@@ -182,6 +182,8 @@ describe('card structure', () => {
       if (r.ok) expect(r.components).toBeLessThanOrEqual(200);
       expect(cardBytes(card)).toBeLessThanOrEqual(CARD_MAX_BYTES);
       expect(JSON.stringify(card)).not.toContain('"tag":"action"');
+      // Feishu accepts a card without them; ours always have a title and a body (project rule).
+      expect({ name, header: 'header' in card, body: 'body' in card }).toEqual({ name, header: true, body: true });
     }
   });
 
