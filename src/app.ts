@@ -2,6 +2,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type EventHandler, feishuEdge } from './feishu/edge.ts';
+import { createReceiver, type Receive } from './feishu/receive.ts';
 import type { InboundEvent } from './feishu/inbound.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -18,6 +19,12 @@ export interface AppDeps {
   /** A pino logger (fastify's own logger type); none = silent. */
   logger?: FastifyBaseLogger;
   now?: () => number;
+  /** The receiver shared with the long connection; built from the deps above when omitted. */
+  receive?: Receive;
+  /** False in long-connection mode: POST /feishu/events is not served. Default true. */
+  webhook?: boolean;
+  /** Extra health condition (the long connection is up); /healthz answers 503 while it returns a reason. */
+  unhealthy?: () => string | undefined;
   /** Extra routes (the playground) registered on the same server. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -32,22 +39,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  await app.register(feishuEdge, {
-    redis: deps.redis,
-    metrics: deps.metrics,
-    handle: deps.handle,
-    encryptKey: deps.encryptKey,
-    verificationToken: deps.verificationToken,
-    maxSkewS: deps.maxSkewS ?? 3600,
-    deadlineMs: deps.deadlineMs,
-    persist: deps.persist,
-    now: deps.now,
-  });
+  const receive =
+    deps.receive ??
+    createReceiver({ redis: deps.redis, metrics: deps.metrics, handle: deps.handle, persist: deps.persist, deadlineMs: deps.deadlineMs, logger: app.log });
+  if (deps.webhook !== false) {
+    await app.register(feishuEdge, {
+      metrics: deps.metrics,
+      receive,
+      encryptKey: deps.encryptKey,
+      verificationToken: deps.verificationToken,
+      maxSkewS: deps.maxSkewS ?? 3600,
+      now: deps.now,
+    });
+  }
 
   app.get('/healthz', async (_req, reply) => {
     try {
       const pong = await deps.redis.ping();
       if (pong !== 'PONG') throw new Error(`unexpected ${pong}`);
+      const problem = deps.unhealthy?.();
+      if (problem) return reply.code(503).send({ status: 'unavailable', redis: 'ok', feishu: problem });
       return reply.code(200).send({ status: 'ok', redis: 'ok' });
     } catch (err) {
       return reply.code(503).send({ status: 'unavailable', redis: (err as Error).message });
