@@ -29,6 +29,13 @@ export const configSchema = z
     FEISHU_APP_SECRET: optionalString,
     FEISHU_ENCRYPT_KEY: optionalString,
     FEISHU_VERIFICATION_TOKEN: optionalString,
+    /**
+     * How events and card callbacks arrive: `webhook` (POST /feishu/events; needs a public HTTPS address) or
+     * `websocket` (the long connection the bot opens itself; no public address, no encrypt key or token).
+     */
+    FEISHU_TRANSPORT: z
+      .enum(['webhook', 'websocket'], { message: 'FEISHU_TRANSPORT 只能是 webhook（默认）或 websocket（长连接）' })
+      .default('webhook'),
     FEISHU_DOMAIN: urlNoSlash('FEISHU_DOMAIN').default('https://open.feishu.cn'),
     FEISHU_DOC_URL_BASE: urlNoSlash('FEISHU_DOC_URL_BASE').optional(),
     FEISHU_FOLDER_TOKEN: optionalString,
@@ -46,7 +53,8 @@ export const configSchema = z
       .trim()
       .default('Asia/Shanghai')
       .refine(isTimeZone, { message: 'BOT_TZ 不是有效的 IANA 时区，例如 Asia/Shanghai' }),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Default: info with a Feishu app; warn in the playground (a quiet console: the banner stays in sight). */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.FEISHU_APP_ID && !c.FEISHU_APP_SECRET) {
@@ -55,17 +63,18 @@ export const configSchema = z
     if (c.FEISHU_APP_SECRET && !c.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: '设置了 FEISHU_APP_SECRET 时必须同时设置 FEISHU_APP_ID' });
     }
-    if (c.FEISHU_APP_ID && !c.FEISHU_ENCRYPT_KEY && !c.FEISHU_VERIFICATION_TOKEN) {
+    // Over the long connection events are neither signed nor encrypted (authenticated when it is opened).
+    if (c.FEISHU_APP_ID && c.FEISHU_TRANSPORT === 'webhook' && !c.FEISHU_ENCRYPT_KEY && !c.FEISHU_VERIFICATION_TOKEN) {
       ctx.addIssue({
         code: 'custom',
         path: ['FEISHU_ENCRYPT_KEY'],
-        message: '连接真实飞书应用时必须设置 FEISHU_ENCRYPT_KEY（推荐）或 FEISHU_VERIFICATION_TOKEN，否则无法校验事件来源',
+        message: '以 webhook 方式连接真实飞书应用时必须设置 FEISHU_ENCRYPT_KEY（推荐）或 FEISHU_VERIFICATION_TOKEN，否则无法校验事件来源；也可设置 FEISHU_TRANSPORT=websocket 使用长连接',
       });
     }
   });
 
 type ParsedConfig = z.infer<typeof configSchema>;
-export type Config = Omit<ParsedConfig, 'HOST'> & { HOST: string };
+export type Config = Omit<ParsedConfig, 'HOST' | 'LOG_LEVEL'> & { HOST: string; LOG_LEVEL: NonNullable<ParsedConfig['LOG_LEVEL']> };
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -77,7 +86,10 @@ export class ConfigError extends Error {
 /** Parses an environment. Throws a ConfigError naming every bad variable at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const r = configSchema.safeParse(env);
-  if (r.success) return { ...r.data, HOST: r.data.HOST ?? (r.data.FEISHU_APP_ID ? '0.0.0.0' : '127.0.0.1') };
+  if (r.success) {
+    const app = r.data.FEISHU_APP_ID !== undefined;
+    return { ...r.data, HOST: r.data.HOST ?? (app ? '0.0.0.0' : '127.0.0.1'), LOG_LEVEL: r.data.LOG_LEVEL ?? (app ? 'info' : 'warn') };
+  }
   const problems = r.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(problems);
 }

@@ -10,6 +10,8 @@ import { createActivityFeature } from './activity/feature.ts';
 import { createBot } from './bot/index.ts';
 import { ConfigError, type Config, isPlayground, loadConfig } from './config.ts';
 import { createFeishuPort } from './feishu/port.ts';
+import { createReceiver } from './feishu/receive.ts';
+import { type LongConnection, startLongConnection } from './feishu/ws.ts';
 import { createJobs } from './jobs/queue.ts';
 import { createMetrics } from './metrics.ts';
 import { createDeadlineFeature } from './nudges/feature.ts';
@@ -54,6 +56,8 @@ export interface Stack {
   playground?: Playground;
   /** The fake clock (playground mode only): the fake, the edge and the bot read it. */
   clock?: PlaygroundClock;
+  /** Set in long-connection mode (FEISHU_TRANSPORT=websocket). */
+  longConnection?: LongConnection;
   /** Stops everything, last started first. */
   close(): Promise<void>;
 }
@@ -146,7 +150,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
       encryptKey: randomBytes(16).toString('hex'),
       verificationToken: randomBytes(12).toString('hex'),
     };
-    pg = await startPlayground({ ...secrets, botUrl: `${publicBase}/feishu/events`, logger, clock, tz: config.BOT_TZ });
+    pg = await startPlayground({ ...secrets, botUrl: `${publicBase}/feishu/events`, logger, clock, tz: config.BOT_TZ, transport: config.FEISHU_TRANSPORT });
     feishu = { ...secrets, domain: pg.fake.url, docUrlBase: `${publicBase}/playground` };
     cleanups.push(() => pg!.close());
   }
@@ -212,10 +216,17 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     });
   }
 
+  // One receiver for whichever transport delivers: the webhook edge or the long connection (src/feishu/ws.ts).
+  const receive = createReceiver({ redis, metrics, handle: bot.handle, persist: bot.persist, logger });
+  const overWs = config.FEISHU_TRANSPORT === 'websocket';
+  let longConnection: LongConnection | undefined;
   const app = await buildApp({
     redis,
     metrics,
     handle: bot.handle,
+    receive,
+    webhook: !overWs,
+    unhealthy: () => longConnection?.unhealthy(),
     encryptKey: feishu.encryptKey,
     verificationToken: feishu.verificationToken,
     maxSkewS: config.FEISHU_MAX_SKEW_S,
@@ -225,9 +236,22 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     plugins: pg ? [pg.routes] : [],
   });
   cleanups.push(() => app.close());
+  if (overWs) {
+    metrics.connectionState('connecting');
+    longConnection = startLongConnection({
+      appId: feishu.appId,
+      appSecret: feishu.appSecret,
+      domain: feishu.domain,
+      receive,
+      logger,
+      onState: (st) => metrics.connectionState(st),
+    });
+    // Closed before the HTTP server: Feishu then hands new events to the other instances' connections.
+    cleanups.push(() => longConnection!.close());
+  }
 
   await app.listen({ port: listenPort, host: config.HOST });
-  return { url: publicBase, app, playground: pg, clock };
+  return { url: publicBase, app, playground: pg, clock, longConnection };
 }
 
 /** The start-up message: where to send events and, in playground mode, where to open the page. */
@@ -236,7 +260,9 @@ function banner(stack: Stack): string {
   const lines = [
     '',
     '述职助手 (shuzhi-bot) 已启动',
-    `  事件与回调地址 (request URL):  ${publicBase}/feishu/events`,
+    stack.longConnection
+      ? '  事件与回调：长连接模式 (FEISHU_TRANSPORT=websocket)，无需公网地址'
+      : `  事件与回调地址 (request URL):  ${publicBase}/feishu/events`,
     `  健康检查 (health):             ${publicBase}/healthz`,
     `  指标 (metrics):                ${publicBase}/metrics`,
   ];

@@ -10,6 +10,8 @@ export interface Metrics {
   schemaDrift(eventType: string, path: string): void;
   /** Delivery bookkeeping that needs a look: a permanent Feishu error inside a handler, a failed release… */
   delivery(outcome: string): void;
+  /** The long connection's state (1 for the current one, 0 for the others). */
+  connectionState(state: string): void;
   /** Registers a function that reports queue depths at scrape time. */
   setQueueDepthSource(fn: () => Promise<Record<string, number>>): void;
 }
@@ -47,6 +49,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const connection = new Gauge({
+    name: 'shuzhi_feishu_connection_state',
+    help: 'Long connection to Feishu (FEISHU_TRANSPORT=websocket): 1 for the current state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
+  const STATES = ['connecting', 'connected', 'reconnecting', 'failed', 'closed'];
   let depthSource: (() => Promise<Record<string, number>>) | undefined;
   new Gauge({
     name: 'shuzhi_queue_depth',
@@ -70,6 +79,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     outbound: (api, result) => outbound.inc({ api, result }),
     schemaDrift: (event_type, path) => drift.inc({ event_type, path }),
     delivery: (outcome) => delivery.inc({ outcome }),
+    connectionState: (state) => {
+      for (const st of STATES) connection.set({ state: st }, st === state ? 1 : 0);
+    },
     setQueueDepthSource: (fn) => {
       depthSource = fn;
     },

@@ -66,6 +66,8 @@ export async function startPlayground(o: {
   clock?: PlaygroundClock;
   /** Zone the page shows times in. Default Asia/Shanghai. */
   tz?: string;
+  /** How the fake delivers events and callbacks (FEISHU_TRANSPORT). Default webhook. */
+  transport?: 'webhook' | 'websocket';
 }): Promise<Playground> {
   const clock = o.clock ?? createPlaygroundClock();
   const assets = await buildAssets();
@@ -77,6 +79,7 @@ export async function startPlayground(o: {
     botUrl: o.botUrl,
     logger: o.logger,
     now: clock.now,
+    transport: o.transport,
   });
   // 王同志's tenant has not granted the employee-id scope: his events carry "user_id": null, as real ones do.
   for (const u of DEMO_USERS) fake.addUser({ openId: u.openId, name: u.name, userIdVisible: u.openId !== 'ou_demo_member' });

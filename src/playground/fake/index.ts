@@ -1,6 +1,7 @@
 // The fake Feishu Open Platform: a real HTTP server that answers the Open API the way the official SDK
 // expects (reference §1.3, §1.4, §5, §6, §9) and plays the people in the Feishu client by pushing signed,
 // encrypted events and card callbacks to the bot. Used by the tests and by `npm start` without an app.
+import { FakeLongConnection, longConnectionRoute } from './ws.ts';
 import { checkCard } from './card-check.ts';
 import { docxRoutes } from './docx.ts';
 import { newId } from './ids.ts';
@@ -71,9 +72,13 @@ function readClickAnswer(
 
 export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeishu> {
   const world = new World(opts);
-  const http = new FakeHttp(world, [...imRoutes(world), ...docxRoutes(world)]);
-  const pusher = new Pusher(world);
+  let baseUrl = '';
+  const longConn = new FakeLongConnection(world, () => baseUrl);
+  const http = new FakeHttp(world, [...imRoutes(world), ...docxRoutes(world), longConnectionRoute(longConn)]);
+  http.onUpgrade = (req, socket, head) => longConn.upgrade(req, socket, head);
+  const pusher = new Pusher(world, longConn);
   const url = await http.listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
+  baseUrl = url;
 
   const chatOrThrow = (chatId: string): ChatState => {
     const c = world.chats.get(chatId);
@@ -149,11 +154,16 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     setBotUrl(u) {
       world.settings.botUrl = u;
     },
+    setTransport(t) {
+      world.settings.transport = t;
+    },
+    longConnection: longConn,
     setClock(now) {
       world.setClock(now);
     },
     async close() {
       pusher.close();
+      longConn.close();
       await http.close();
     },
     calls: http.calls,

@@ -1,6 +1,7 @@
 // Pushing events and card callbacks to the bot, the way Feishu does it (reference §2, §3): schema 2.0
 // envelope, compact JSON, {"encrypt"} + X-Lark-* signature headers when an Encrypt Key is set, an answer
 // expected within the timeout, re-push with the same event_id on failure (events only), duplicates.
+import type { FakeLongConnection } from './ws.ts';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomUUID } from 'node:crypto';
@@ -77,13 +78,21 @@ export interface PushOptions {
 }
 
 export class Pusher {
+
   readonly deliveries: DeliveryRecord[] = [];
   private pending = 0;
   private waiters: Array<() => void> = [];
   private readonly sleeps = new Map<NodeJS.Timeout, (ok: boolean) => void>();
   private closed = false;
 
-  constructor(private readonly world: World) {}
+  constructor(
+    private readonly world: World,
+    private readonly longConn?: FakeLongConnection,
+  ) {}
+
+  private get overWs(): boolean {
+    return this.world.settings.transport === 'websocket';
+  }
 
   envelope(eventType: string, event: unknown, eventId: string, createTime: string): Record<string, unknown> {
     const s = this.world.settings;
@@ -93,7 +102,8 @@ export class Pusher {
         event_id: eventId,
         event_type: eventType,
         create_time: createTime,
-        token: s.verificationToken ?? '',
+        // Over the long connection header.token is "" (Corrections).
+        token: this.overWs ? '' : (s.verificationToken ?? ''),
         app_id: s.appId,
         tenant_key: s.tenantKey,
       },
@@ -121,6 +131,7 @@ export class Pusher {
   }
 
   private botUrl(): string {
+    if (this.overWs) return '';
     const url = this.world.settings.botUrl;
     if (!url) throw new Error('fake feishu: botUrl is not set (setBotUrl)');
     return url;
@@ -304,8 +315,15 @@ export class Pusher {
     attempt: number,
     duplicate: boolean,
   ): Promise<RawAnswer> {
-    const { body, headers } = this.encode(json, signed);
-    const a = await postRaw(url, body, headers, this.world.settings.callbackTimeoutMs);
+    let a: RawAnswer;
+    if (this.overWs && this.longConn) {
+      // Plaintext frames; an ack code other than 200 is a failed delivery (re-pushed for events).
+      const w = await this.longConn.deliver(json, { timeoutMs: this.world.settings.callbackTimeoutMs, frameType: eventType === 'card.action.trigger' ? this.longConn.cardFrameType : 'event' });
+      a = { ...w, status: w.status === 200 ? 200 : w.status === 0 ? 0 : 500 };
+    } else {
+      const { body, headers } = this.encode(json, signed);
+      a = await postRaw(url, body, headers, this.world.settings.callbackTimeoutMs);
+    }
     const ok = a.status === 200 && !a.timedOut;
     this.deliveries.push({
       eventId,

@@ -1,5 +1,6 @@
 // HTTP plumbing of the fake Open Platform: a small router on node:http, the bearer-token check, fault
 // injection, and the record of every call. Routes are plain objects declared by im.ts and docx.ts.
+import type { Duplex } from 'node:stream';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { ApiError, badRequest } from './errors.ts';
@@ -126,6 +127,9 @@ export class FakeHttp {
     await new Promise((r) => setTimeout(r, d.ms));
   }
 
+  /** Called for HTTP upgrades (the long connection's WebSocket). */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
   async listen(host: string, port: number): Promise<string> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -135,6 +139,10 @@ export class FakeHttp {
         }
         res.end(JSON.stringify({ code: 500, msg: 'internal error of the fake' }));
       });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (this.onUpgrade) this.onUpgrade(req, socket, head);
+      else socket.destroy();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {

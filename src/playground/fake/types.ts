@@ -36,6 +36,11 @@ export interface FakeFeishuOptions {
    * scope im:message.group_msg: only messages that @-mention the bot are pushed. 'all' pushes every one.
    */
   groupMessages?: 'mentions' | 'all';
+  /**
+   * How events and card callbacks reach the bot. 'webhook' (default): POSTed to botUrl, encrypted and signed when
+   * an Encrypt Key is set. 'websocket': as frames over the long connection the bot opened (src/playground/fake/ws.ts).
+   */
+  transport?: 'webhook' | 'websocket';
   logger?: FakeLogger;
 }
 
@@ -166,6 +171,19 @@ export interface FakeFeishu {
   readonly url: string;
   readonly bot: { openId: string; appName: string };
   setBotUrl(url: string): void;
+  /** Switches how events and callbacks reach the bot (see FakeFeishuOptions.transport). */
+  setTransport(t: 'webhook' | 'websocket'): void;
+  /** The long-connection side: open connections and fault injection. */
+  readonly longConnection: {
+    readonly connections: number;
+    refuseNext(code: number, times?: number): void;
+    dropAll(): void;
+    fragmentBytes: number;
+    cardFrameType: 'event' | 'card';
+    readonly acks: ReadonlyArray<{ type: string; code: number }>;
+    /** What the endpoint and each pong tell the client (seconds): PingInterval, ReconnectCount, ReconnectInterval, ReconnectNonce. */
+    clientConfig: { PingInterval: number; ReconnectCount: number; ReconnectInterval: number; ReconnectNonce: number };
+  };
   setClock(now: () => number): void;
   close(): Promise<void>;
   // --- recorded calls, for assertions

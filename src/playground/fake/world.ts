@@ -46,6 +46,8 @@ export interface Settings {
   repushScheduleMs: number[];
   callbackTimeoutMs: number;
   groupMessages: 'mentions' | 'all';
+  /** How events and callbacks reach the bot: POST to botUrl, or frames over the bot's long connection. */
+  transport: 'webhook' | 'websocket';
 }
 
 const silent: FakeLogger = { info() {}, warn() {} };
@@ -80,6 +82,7 @@ export class World {
       repushScheduleMs: opts.repushScheduleMs ?? DEFAULT_REPUSH_SCHEDULE_MS,
       callbackTimeoutMs: opts.callbackTimeoutMs ?? 3000,
       groupMessages: opts.groupMessages ?? 'mentions',
+      transport: opts.transport ?? 'webhook',
     };
     this.log = opts.logger ?? silent;
     this.bot = { openId: botOpenIdOf(opts.appId), appName: opts.appName ?? '述职助手' };
