@@ -201,6 +201,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     document: (id) => world.documents.get(id),
     documents: () => [...world.documents.values()],
     file: (key) => world.files.get(key),
+    clearHistory() {
+      for (const c of world.chats.values()) c.messageIds.length = 0;
+      for (const m of [world.messages, world.uuids, world.files, world.documents, world.clientTokens, world.cardTokens]) m.clear();
+    },
 
     userSendsText(a) {
       let text = a.mentionBot ? `@_user_1 ${a.text}` : a.text;

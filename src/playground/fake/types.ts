@@ -208,6 +208,8 @@ export interface FakeFeishu {
   document(documentId: string): FakeDocument | undefined;
   documents(): FakeDocument[];
   file(fileKey: string): { fileName: string; fileType: string; data: Buffer } | undefined;
+  /** Forgets every message, file, document and card token (the playground's 重置演示数据); users and chats stay. */
+  clearHistory(): void;
   // --- what a person does in the Feishu client
   /** `mentionUsers`: open_ids of people @-mentioned in the text (after the bot, if it is mentioned too). */
   userSendsText(a: { chatId: string; openId: string; text: string; mentionBot?: boolean; mentionUsers?: string[] }): Promise<PushResult>;
