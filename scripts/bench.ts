@@ -2,6 +2,7 @@
 import { benchEdge } from './bench/edge.ts';
 import { benchPublish } from './bench/publish.ts';
 import { benchNudges } from './bench/nudges.ts';
+import { benchTransport } from './bench/transport.ts';
 import { benchWalkthrough } from './bench/walkthrough.ts';
 
 const only = process.argv[2];
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   publish: benchPublish,
   nudges: benchNudges,
   walkthrough: benchWalkthrough,
+  transport: benchTransport,
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -109,6 +109,7 @@ interface Pending {
   resolve: (a: WsAnswer) => void;
   started: number;
   timer: NodeJS.Timeout;
+  connId: string;
 }
 
 export interface WsFaults {
@@ -189,8 +190,18 @@ export class FakeLongConnection implements WsFaults {
       const conn: Conn = { id: randomBytes(6).toString('hex'), socket: ws, serviceId };
       this.conns.set(conn.id, conn);
       ws.on('message', (data: Buffer) => this.onFrame(conn, data));
-      ws.on('close', () => this.conns.delete(conn.id));
-      ws.on('error', () => this.conns.delete(conn.id));
+      const gone = () => {
+        this.conns.delete(conn.id);
+        // Deliveries waiting on this connection fail now, as Feishu sees the socket close before the ack.
+        for (const [id, p] of this.pending) {
+          if (p.connId !== conn.id) continue;
+          this.pending.delete(id);
+          clearTimeout(p.timer);
+          p.resolve({ status: 0, body: '', ms: performance.now() - p.started, timedOut: false, error: 'connection closed before the ack' });
+        }
+      };
+      ws.on('close', gone);
+      ws.on('error', gone);
     });
   }
 
@@ -257,13 +268,7 @@ export class FakeLongConnection implements WsFaults {
         this.pending.delete(messageId);
         resolve({ status: 0, body: '', ms: performance.now() - started, timedOut: true, error: `no ack within ${o.timeoutMs} ms` });
       }, o.timeoutMs);
-      this.pending.set(messageId, { resolve, started, timer });
-      conn.socket.once('close', () => {
-        if (!this.pending.has(messageId)) return;
-        this.pending.delete(messageId);
-        clearTimeout(timer);
-        resolve({ status: 0, body: '', ms: performance.now() - started, timedOut: false, error: 'connection closed before the ack' });
-      });
+      this.pending.set(messageId, { resolve, started, timer, connId: conn.id });
       const seqId = this.seq++;
       parts.forEach((part, i) => {
         conn.socket.send(
