@@ -91,6 +91,7 @@ function walkthroughCards(): GalleryCard[] {
   const s = filledSession();
   const out: GalleryCard[] = [
     { id: 'walkthrough/welcome', title: '欢迎卡片', card: welcomeCard() },
+    { id: 'walkthrough/welcome-in-progress', title: '欢迎卡片（已有未完成的报告）', card: welcomeCard({ ...filledSession(), step: 'problems' }) },
     { id: 'walkthrough/setup-empty', title: '第 1 步：基本信息（未填写）', card: renderCard(fresh, ctx) },
   ];
   for (const step of steps(s)) {

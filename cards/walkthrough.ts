@@ -599,8 +599,18 @@ export const WELCOME_EXAMPLES = [
   '6月28日 开展主题党日活动，赴红色教育基地参观学习',
 ] as const;
 
-/** Sent when the user first opens the chat: what the bot does, how to log, and the start button. */
-export function welcomeCard(): El {
+/**
+ * Sent when the user opens an empty chat (the first time, or after the chat was cleared): what the bot does,
+ * how to log, and the start button. With `inProgress` (a report already begun) the card says how far it got,
+ * and its button continues it.
+ */
+export function welcomeCard(inProgress?: Session): El {
+  const resume = inProgress
+    ? (() => {
+        const { n, total } = progress(inProgress);
+        return md(`您有一份尚未完成的${reportYear(inProgress)}年度述职报告，上次填写到第 ${n}/${total} 步（${stepLabel(inProgress, inProgress.step)}），点击下方按钮即可接着填写。`);
+      })()
+    : undefined;
   return card({
     title: '述职助手',
     subtitle: '书记抓基层党建工作述职报告',
@@ -613,7 +623,8 @@ export function welcomeCard(): El {
           '· **完成后**：检查格式规范，生成飞书文档。',
       ),
       md(`**记录活动，可以这样发送：**\n${WELCOME_EXAMPLES.map((e) => `· ${escapeMd(e)}`).join('\n')}`),
-      row([button('开始写述职报告', { k: 'start' }, { type: 'primary' })]),
+      ...(resume ? [resume] : []),
+      row([button(resume ? '继续填写述职报告' : '开始写述职报告', { k: 'start' }, { type: 'primary' })]),
     ],
   });
 }

@@ -1,5 +1,5 @@
 // buildApp(deps): the fastify instance. It never listens (tests call app.inject or listen themselves).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type EventHandler, feishuEdge } from './feishu/edge.ts';
 import { createReceiver, type Receive } from './feishu/receive.ts';
@@ -27,14 +27,35 @@ export interface AppDeps {
   unhealthy?: () => string | undefined;
   /** Extra routes (the playground) registered on the same server. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /**
+   * Level of fastify's two lines per request ("incoming request", "request completed"). Default info; the
+   * playground uses debug (its page polls and streams, a line per request would flood the console).
+   * Request errors are logged at error either way.
+   */
+  requestLogLevel?: 'info' | 'debug';
 }
 
 /** Paths of secrets that must never reach a log line. */
 export const REDACT = ['req.headers.authorization', 'req.headers["x-lark-signature"]', '*.app_secret', '*.appSecret', '*.encryptKey', '*.tenant_access_token'];
 
+/** fastify's request lines at debug instead of info (errors keep their level). */
+class DebugRequestLines extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+  override routeNotFound(request: FastifyRequest): void {
+    request.log.debug(`Route ${request.raw.method}:${request.raw.url} not found`);
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.requestLogLevel === 'debug' ? { logController: new DebugRequestLines() } : {}),
     bodyLimit: 2 * 1024 * 1024,
     return503OnClosing: true,
   });

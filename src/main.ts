@@ -18,6 +18,8 @@ import { createDeadlineFeature } from './nudges/feature.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { getSubmission } from './publish/submissions.ts';
 import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlayground } from './playground/index.ts';
+import { markMode, writeInstance } from './playground/instance.ts';
+import { onBannerRequest } from './console.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
 import { createFastRedis, waitReady } from './store/redis.ts';
 
@@ -34,7 +36,10 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
   const stack = await startStack(config, { logger });
-  process.stdout.write(banner(stack));
+  // Printed last, once everything has started; again on demand (b + Enter on the console, or SIGUSR2).
+  const showBanner = () => process.stdout.write(banner(stack, config));
+  showBanner();
+  onBannerRequest(showBanner);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -66,7 +71,7 @@ export interface Stack {
  * The whole process wiring (Redis, playground fake, port, jobs, bot, server), listening when it returns.
  * `npm start` and the browser test both run it. PORT 0 picks a free port.
  */
-export async function startStack(config: Config, o: { logger?: pino.Logger } = {}): Promise<Stack> {
+export async function startStack(config: Config, o: { logger?: pino.Logger; redisDir?: string } = {}): Promise<Stack> {
   const logger = o.logger ?? pino({ level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } });
   const cleanups: Array<() => Promise<void>> = [];
   const runCleanups = async () => {
@@ -80,7 +85,7 @@ export async function startStack(config: Config, o: { logger?: pino.Logger } = {
     }
   };
   try {
-    const started = await start(config, logger, cleanups);
+    const started = await start(config, logger, cleanups, o.redisDir);
     return { ...started, close: runCleanups };
   } catch (err) {
     await runCleanups();
@@ -101,7 +106,13 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
-async function start(config: Config, logger: pino.Logger, cleanups: Array<() => Promise<void>>): Promise<Omit<Stack, 'close'>> {
+/** `redisDir`: the private redis-server's folder when REDIS_URL is unset (default ./var/redis; tests pass a temporary one). */
+async function start(
+  config: Config,
+  logger: pino.Logger,
+  cleanups: Array<() => Promise<void>>,
+  redisDir?: string,
+): Promise<Omit<Stack, 'close'>> {
   // The public base goes into the fake (bot URL) and the bot (document links) before the server listens.
   const listenPort = config.PORT === 0 ? await freePort(config.HOST) : config.PORT;
 
@@ -109,7 +120,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   let redisUrl = config.REDIS_URL;
   if (!redisUrl) {
     try {
-      localRedis = await startLocalRedis();
+      localRedis = await startLocalRedis(redisDir);
     } catch (e) {
       if (e instanceof RedisServerMissing) throw new StartupError(e.message);
       throw e;
@@ -117,6 +128,7 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     redisUrl = localRedis.url;
     logger.info({ dir: localRedis.dir, url: redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
     cleanups.push(() => localRedis!.stop());
+    markMode(localRedis.dir, isPlayground(config) ? 'playground' : 'feishu');
   }
 
   const redis = createFastRedis(redisUrl);
@@ -215,6 +227,15 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
       activity.replay(from, to).catch((err) => logger.error({ err }, 'replaying monthly reminders after a clock jump failed'));
     });
   }
+  if (pg && localRedis) {
+    // 重置演示数据 empties the playground's own redis-server (never a REDIS_URL the operator set) and plans the
+    // recurring jobs again.
+    pg.allowReset(async () => {
+      await redis.flushdb();
+      await activity.schedule();
+      await deadlines.reconcile();
+    });
+  }
 
   // One receiver for whichever transport delivers: the webhook edge or the long connection (src/feishu/ws.ts).
   const receive = createReceiver({ redis, metrics, handle: bot.handle, persist: bot.persist, logger });
@@ -234,6 +255,8 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
     logger,
     now: clock?.now,
     plugins: pg ? [pg.routes] : [],
+    // The page polls and streams: its request lines would flood the console (LOG_LEVEL=debug shows them).
+    requestLogLevel: playground ? 'debug' : 'info',
   });
   cleanups.push(() => app.close());
   if (overWs) {
@@ -251,11 +274,16 @@ async function start(config: Config, logger: pino.Logger, cleanups: Array<() => 
   }
 
   await app.listen({ port: listenPort, host: config.HOST });
+  if (pg && localRedis) {
+    // For `npm run reset`: the running playground and its address (removed on exit).
+    const removeInstance = writeInstance(localRedis.dir, { pid: process.pid, url: publicBase });
+    cleanups.push(async () => removeInstance());
+  }
   return { url: publicBase, app, playground: pg, clock, longConnection };
 }
 
 /** The start-up message: where to send events and, in playground mode, where to open the page. */
-function banner(stack: Stack): string {
+function banner(stack: Stack, config: Config): string {
   const publicBase = stack.url;
   const lines = [
     '',
@@ -272,8 +300,14 @@ function banner(stack: Stack): string {
       '未配置飞书应用 (FEISHU_APP_ID)，已进入本地体验模式 (playground):',
       `  在浏览器中打开 ${publicBase}/ 即可像在飞书中一样使用机器人`,
       `  内置的模拟飞书开放平台 (fake Open Platform): ${stack.playground.fake.url}`,
+      config.REDIS_URL
+        ? '  演示数据保存在 REDIS_URL 指定的 Redis 中（不提供一键重置）'
+        : '  重新开始体验：点击页面上的“重置演示数据”，或运行 npm run reset',
+      '  控制台默认只显示警告和错误；需要更多日志时用 LOG_LEVEL=info npm start（debug 含每个请求）',
     );
   }
+  const again = process.stdin.isTTY ? `在本窗口输入 b 并回车，或执行 kill -USR2 ${process.pid}` : `执行 kill -USR2 ${process.pid}`;
+  lines.push('', `再次显示以上信息：${again}`);
   return `${lines.join('\n')}\n\n`;
 }
 

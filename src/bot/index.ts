@@ -98,14 +98,36 @@ export function createBot(deps: BotDeps): Bot {
       await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'text', content: { text: TEXT.groupHelp }, uuid, chatId: ev.chatId });
       return;
     }
-    await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'interactive', content: welcomeCard(), uuid, chatId: ev.chatId });
+    await deps.port.replyMessage({ messageId: ev.messageId, msgType: 'interactive', content: await welcome(ev.tenantKey, ev.senderOpenId), uuid, chatId: ev.chatId });
+  }
+
+  /** The welcome card; a report already begun (and not yet made a document) is offered to be continued. */
+  async function welcome(tenantKey: string, openId: string): Promise<object> {
+    const current = await sessions.current(tenantKey, openId);
+    const s = current && 'session' in current ? current.session : undefined;
+    const published = s ? await deps.published?.(tenantKey, openId, s.answers.setup.year ?? s.year) : undefined;
+    return welcomeCard(s && !published ? s : undefined);
   }
 
   async function onP2pEntered(ev: Extract<InboundEvent, { type: 'p2p_entered' }>): Promise<void> {
-    // The welcome card is sent once per user, the first time they open the chat.
-    const first = await deps.redis.set(`${KEY_PREFIX}welcomed:${ev.tenantKey || '-'}:${ev.operatorOpenId}`, '1', 'NX');
-    if (first !== 'OK') return;
-    await deps.port.sendMessage({ receiveIdType: 'chat_id', receiveId: ev.chatId, msgType: 'interactive', content: welcomeCard(), uuid: safeJobId('welcome', ev.eventId).slice(0, 50) });
+    // The welcome card comes the first time a user opens the chat, and again whenever the chat is empty (the
+    // event names no last message): a new user expects a greeting in an empty chat, also after the history was
+    // cleared or the playground restarted with its data kept.
+    const who = `${ev.tenantKey || '-'}:${ev.operatorOpenId}`;
+    const first = await deps.redis.set(`${KEY_PREFIX}welcomed:${who}`, '1', 'NX');
+    if (first !== 'OK') {
+      if (ev.lastMessageId) return;
+      // Several opens before the card lands (or a client that leaves the field out) greet once a minute at most.
+      const again = await deps.redis.set(`${KEY_PREFIX}welcomed-empty:${who}`, '1', 'EX', 60, 'NX');
+      if (again !== 'OK') return;
+    }
+    await deps.port.sendMessage({
+      receiveIdType: 'chat_id',
+      receiveId: ev.chatId,
+      msgType: 'interactive',
+      content: await welcome(ev.tenantKey, ev.operatorOpenId),
+      uuid: safeJobId('welcome', ev.eventId).slice(0, 50),
+    });
   }
 
   async function handle(ev: InboundEvent): Promise<CallbackAnswer | undefined> {

@@ -148,7 +148,8 @@ export type InboundEvent =
       messageId?: string;
       chatId?: string;
     })
-  | (Base & { type: 'p2p_entered'; chatId: string; operatorOpenId: string })
+  /** lastMessageId: absent when the chat has no message yet (first open; the key is then absent or ""). */
+  | (Base & { type: 'p2p_entered'; chatId: string; operatorOpenId: string; lastMessageId?: string })
   | (Base & { type: 'bot_added' | 'bot_removed'; chatId: string; operatorOpenId?: string; chatName?: string })
   | (Base & { type: 'menu'; operatorOpenId: string; eventKey: string })
   | (Base & { type: 'unknown'; eventType: string });
@@ -354,7 +355,13 @@ export function toInboundEvent(envelope: unknown, o: { onDrift?: DriftReporter }
     }
     case 'im.chat.access_event.bot_p2p_chat_entered_v1': {
       const e = parse(p2pEnteredEventSchema, header.event_type, env.event);
-      return { ...base, type: 'p2p_entered', chatId: e.chat_id, operatorOpenId: e.operator_id?.open_id ?? e.operator_id?.user_id ?? '' };
+      return {
+        ...base,
+        type: 'p2p_entered',
+        chatId: e.chat_id,
+        operatorOpenId: e.operator_id?.open_id ?? e.operator_id?.user_id ?? '',
+        ...(e.last_message_id ? { lastMessageId: e.last_message_id } : {}),
+      };
     }
     case 'im.chat.member.bot.added_v1':
     case 'im.chat.member.bot.deleted_v1': {

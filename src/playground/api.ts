@@ -34,6 +34,8 @@ export interface PlaygroundApiDeps {
   assets: PlaygroundAssets;
   /** How often the change stream looks for changes, ms. Default 200. */
   pollMs?: number;
+  /** 重置演示数据: offered only when main allows it (the private redis-server); see Playground.allowReset. */
+  reset?: { available(): boolean; run(): Promise<void> };
 }
 
 /** Largest file the page may send (base64 inflates it by a third; the server takes 2 MB bodies). */
@@ -201,7 +203,18 @@ export function playgroundRoutes(deps: PlaygroundApiDeps): (app: FastifyInstance
         group: deps.group,
         tz: deps.tz,
         clock: { now: clock.now(), offset: clock.offset() },
+        reset: deps.reset?.available() ?? false,
       }));
+      app.post('/playground/api/reset', async (_req, reply) => {
+        if (!deps.reset?.available()) {
+          return bad(reply, 409, '本体验环境使用的是 REDIS_URL 指定的 Redis，为避免误删其中的数据，不提供重置。');
+        }
+        await deps.reset.run();
+        bumps += 1;
+        // Every open page starts again from the welcome card.
+        broadcast('reset', { now: clock.now() });
+        return { ok: true };
+      });
       app.get('/playground/api/chats', async (req, reply) => {
         const q = asQuery.safeParse(req.query);
         if (!q.success || !users.has(q.data.as)) return bad(reply, 400, '未知身份');

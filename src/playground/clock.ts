@@ -20,6 +20,11 @@ export interface PlaygroundClock {
   offset(): number;
   /** Called after every jump; returns a function that removes the listener. */
   onChange(listener: (c: ClockChange) => void): () => void;
+  /**
+   * Back to real time (重置演示数据, once the data the fake time produced is gone). Not a jump: no listener is
+   * called, nothing planned in between is replayed.
+   */
+  reset(): void;
 }
 
 export class ClockError extends Error {}
@@ -57,6 +62,9 @@ export function createPlaygroundClock(o: { realNow?: () => number; offsetMs?: nu
       return move(at - cur);
     },
     offset: () => offset,
+    reset() {
+      offset = 0;
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => {

@@ -24,6 +24,12 @@ export interface Playground {
   fake: FakeFeishu;
   clock: PlaygroundClock;
   routes(app: FastifyInstance): Promise<void>;
+  /**
+   * Offers 重置演示数据 (page button, `npm run reset`): `clearStore` empties the bot's Redis and plans the
+   * recurring jobs again; the fake's chats and documents and the clock offset go too. main calls it only for
+   * the private redis-server under ./var/redis, never for a REDIS_URL the operator set.
+   */
+  allowReset(clearStore: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -92,10 +98,23 @@ export async function startPlayground(o: {
     managerIds: [],
     botIsMember: true,
   });
+  let clearStore: (() => Promise<void>) | undefined;
+  const reset = {
+    available: () => clearStore !== undefined,
+    async run() {
+      if (!clearStore) throw new Error('playground: reset is not available');
+      await clearStore();
+      fake.clearHistory();
+      clock.reset();
+    },
+  };
   return {
     fake,
     clock,
-    routes: playgroundRoutes({ fake, clock, users: DEMO_USERS, group: DEMO_GROUP, tz: o.tz ?? 'Asia/Shanghai', assets }),
+    routes: playgroundRoutes({ fake, clock, users: DEMO_USERS, group: DEMO_GROUP, tz: o.tz ?? 'Asia/Shanghai', assets, reset }),
+    allowReset(f) {
+      clearStore = f;
+    },
     close: () => fake.close(),
   };
 }

@@ -10,6 +10,7 @@ import { toReportAnswers } from '../../src/report/walkthrough.ts';
 import { SessionStore } from '../../src/store/sessions.ts';
 import { cardText, click, lastCard } from '../support/cards.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const SECRETARY = 'ou_secretary_zhang';
 const OTHER = 'ou_someone_else';
@@ -38,16 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function waitFor<T>(fn: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('the walk-through through the fake Feishu', () => {
   it('welcomes, walks a whole report across a restart and two instances, and composes a clean report', async () => {
@@ -174,6 +165,35 @@ describe('the walk-through through the fake Feishu', () => {
     expect(fromBot).toHaveLength(1);
     expect(fromBot[0]!.msgType).toBe('text');
     expect(h.fake.messages('oc_group_1').some((m) => m.msgType === 'interactive')).toBe(false);
+  });
+
+  it('greets again in an empty chat (history gone, data kept), offering to continue the report begun', async () => {
+    const NEWCOMER = 'ou_newcomer_li';
+    h.fake.addUser({ openId: NEWCOMER, name: '李书记' });
+    const own = h.fake.p2pChatOf(NEWCOMER);
+    const cards = () => h.fake.messages(own).filter((m) => m.msgType === 'interactive');
+    await h.fake.userOpensP2p(NEWCOMER);
+    const welcome = await waitFor(() => cards()[0], 'the welcome card');
+    expect(cardText(welcome.content)).toContain('开始写述职报告');
+    await click(h.fake, welcome, NEWCOMER, '开始写述职报告');
+    await click(h.fake, welcome, NEWCOMER, '保存并继续', { unit: '区教育局', org: '党支部', year: '2026', sup: '' });
+    expect(cardText(h.fake.message(welcome.messageId)!.content)).toContain('第 2/12 步');
+    // The chat has messages: opening it again sends nothing.
+    await h.fake.userOpensP2p(NEWCOMER);
+    await h.fake.whenIdle();
+    expect(cards()).toHaveLength(1);
+
+    // The chat is empty again (as after a playground restart), the report kept in Redis.
+    h.fake.clearHistory();
+    const opened = await h.fake.userOpensP2p(NEWCOMER);
+    expect(opened.status).toBe(200);
+    const again = await waitFor(() => cards()[0], 'the second welcome card');
+    const text = cardText(again.content);
+    expect(text).toContain('尚未完成的2026年度述职报告，上次填写到第 2/12 步（开头段落）');
+    expect(text).toContain('继续填写述职报告');
+    // Its button opens the report where it was left.
+    await click(h.fake, again, NEWCOMER, '继续填写述职报告');
+    expect(cardText(h.fake.message(again.messageId)!.content)).toContain('继续上次的填写（第 2/12 步）');
   });
 });
 

@@ -14,6 +14,14 @@ describe('config', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
   });
 
+  it('logs quietly in the playground (warn) and at info with a Feishu app; LOG_LEVEL overrides both', () => {
+    const app = { FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_APP_SECRET: 's', FEISHU_ENCRYPT_KEY: 'k' };
+    expect(loadConfig({}).LOG_LEVEL).toBe('warn');
+    expect(loadConfig(app).LOG_LEVEL).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'info' }).LOG_LEVEL).toBe('info');
+    expect(loadConfig({ ...app, LOG_LEVEL: 'error' }).LOG_LEVEL).toBe('error');
+  });
+
   it('accepts a full real configuration and strips the trailing slash of the domain', () => {
     const c = loadConfig({
       FEISHU_APP_ID: 'cli_0123456789abcdef',

@@ -40,5 +40,7 @@ describe('recorded payloads', () => {
     expect(load('card.action.trigger.form.json')).toMatchObject({ type: 'card_action', formValue: { unit: '区财政局' }, messageId: 'om_574d639e4a44e4dd646eaf628e2e4f53' });
     expect(load('card.action.trigger.legacy-toplevel.json')).toMatchObject({ value: { k: 'start' }, operatorOpenId: '867e7b35', messageId: 'om_574d639e4a44e4dd646eaf628e2e4f54' });
     expect(load('application.bot.menu_v6.json')).toMatchObject({ type: 'menu', eventKey: 'report' });
+    // The welcome card is sent again when the chat is empty: the event names the chat's last message, if any.
+    expect(load('im.chat.access_event.bot_p2p_chat_entered_v1.json')).toMatchObject({ type: 'p2p_entered', lastMessageId: 'om_0000' });
   });
 });

@@ -26,6 +26,17 @@ describe('PlaygroundClock', () => {
     expect(c.now()).toBe(86_401_000);
   });
 
+  it('goes back to real time on reset (重置演示数据) without calling the jump listeners', () => {
+    const c = createPlaygroundClock({ realNow: () => 1_000 });
+    const heard: unknown[] = [];
+    c.onChange((x) => heard.push(x));
+    c.advance(86_400_000);
+    c.reset();
+    expect(c.now()).toBe(1_000);
+    expect(c.offset()).toBe(0);
+    expect(heard).toHaveLength(1);
+  });
+
   it('tells every listener about each jump, until it unsubscribes; a failing listener does not stop the others', () => {
     const c = createPlaygroundClock({ realNow: () => 0 });
     const heard: Array<[string, number, number]> = [];

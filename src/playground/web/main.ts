@@ -590,6 +590,25 @@ function listen(): void {
     renderClock();
   });
   es.addEventListener('error', startPoll);
+  // 重置演示数据 (from this page, another one, or `npm run reset`): start again as a new user would.
+  es.addEventListener('reset', () => location.reload());
+}
+
+// --- starting afresh ------------------------------------------------------------------------------------
+
+async function resetDemo(): Promise<void> {
+  const ok = await confirmDialog(
+    '重置演示数据',
+    '将清空体验环境中的全部演示数据：聊天记录、述职报告填写进度、活动台账、截止时间设置和已生成的文档，模拟时间恢复为实际时间。此操作无法撤销，确定重置吗？',
+  );
+  if (!ok) return;
+  try {
+    await call('POST', '/playground/api/reset', {});
+    // The change stream reloads every open page; this one reloads even without it.
+    location.reload();
+  } catch (e) {
+    toast('error', (e as Error).message);
+  }
 }
 
 // --- start ----------------------------------------------------------------------------------------------
@@ -601,12 +620,15 @@ async function start(): Promise<void> {
     group: { chatId: string; name: string };
     tz: string;
     clock: { now: number; offset: number };
+    reset: boolean;
   }>('GET', '/playground/api/state');
   state.bot = s.bot;
   state.users = s.users;
   state.group = s.group;
   state.tz = s.tz;
   state.clockOffset = s.clock.offset;
+  $('reset').hidden = !s.reset;
+  $('reset').addEventListener('click', () => void resetDemo());
   renderClock();
   setInterval(renderClock, 15_000);
 
