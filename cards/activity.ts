@@ -11,7 +11,7 @@ import { buildLedger, FREQUENCY_TEXT, type Ledger, QUARTER_NAMES } from '../src/
 import type { ActivityRecord } from '../src/activity/record.ts';
 import type { ActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
-import { type ButtonOpts, button, card, datePicker, type El, fitCard, form, grey, hr, input, md, row, select, trimmedNote } from './parts.ts';
+import { type ButtonOpts, button, card, datePicker, type El, fieldLabel, fitCard, form, grey, hr, input, md, row, select, trimmedNote } from './parts.ts';
 
 export const ACT_K = 'act';
 
@@ -123,7 +123,7 @@ function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }
     const asked = kindChoices(live);
     asked.forEach((r) => {
       const i = live.indexOf(r);
-      fields.push(md(live.length > 1 ? `第 ${i + 1} 条是哪类活动？` : '这是哪类活动？请选择：'));
+      fields.push(fieldLabel(live.length > 1 ? `第 ${i + 1} 条是哪类活动？` : '这是哪类活动？请选择：'));
       fields.push(select({ name: `kind${r.idx}`, placeholder: '请选择活动类型', options: KIND_OPTIONS }));
     });
     if (unclear.length > asked.length) fields.push(md(grey(`另有 ${unclear.length - asked.length} 条的类型，确认后继续选择。`)));
@@ -163,8 +163,10 @@ export function undoneCard(): El {
 export function editCard(r: ActivityRecord, back: Pick<ActValue, 'o' | 'p' | 'm' | 'n'>): El {
   const origin = { k: ACT_K, ...back } as const;
   const fields: El[] = [
-    datePicker({ name: 'date', placeholder: '活动日期', date: r.date }),
-    select({ name: 'kind', placeholder: '活动类型', options: KIND_OPTIONS, ...(r.kind ? { value: r.kind } : {}) }),
+    fieldLabel('活动日期'),
+    datePicker({ name: 'date', placeholder: '选择活动日期', date: r.date }),
+    fieldLabel('活动类型'),
+    select({ name: 'kind', placeholder: '请选择活动类型', options: KIND_OPTIONS, ...(r.kind ? { value: r.kind } : {}) }),
     input({ name: 'att', label: '参加人数', placeholder: '例如：28', maxLength: 6, ...(r.attendees !== null ? { value: String(r.attendees) } : {}) }),
     input({ name: 'topic', label: '主题', placeholder: '例如：学习《中国共产党章程》', maxLength: 200, ...(r.topic ? { value: r.topic } : {}) }),
     input({ name: 'hours', label: '学时（小时）', placeholder: '例如：2', maxLength: 6, ...(r.hours !== null ? { value: hoursText(r.hours) } : {}) }),

@@ -6,7 +6,7 @@
 // the admin turned on "@未完成人员" (then as <at> mentions). The per-person list goes to admins privately.
 import { z } from 'zod';
 import { clip, escapeMd } from './escape.ts';
-import { card, datePicker, type El, fitCard, form, grey, hr, input, md, multiSelect, plain, row, select, trimmedNote } from './parts.ts';
+import { card, datePicker, type El, fieldLabel, fitCard, form, grey, hr, input, md, multiSelect, plain, row, select, trimmedNote } from './parts.ts';
 
 /** The value of every button of these cards. */
 export const dlValueSchema = z.object({
@@ -91,7 +91,9 @@ export function deadlineFormCard(a: {
 }): El {
   const elements: El[] = [
     input({ name: FORM_FIELDS.title, label: '名称', value: a.title, maxLength: 40, placeholder: '例如：2024年度述职报告' }),
+    fieldLabel('截止日期'),
     datePicker({ name: FORM_FIELDS.day, placeholder: '截止日期', date: a.day }),
+    fieldLabel('截止时间'),
     select({
       name: FORM_FIELDS.time,
       placeholder: '截止时间',

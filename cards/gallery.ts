@@ -136,6 +136,36 @@ export const GALLERY_SECTIONS: ReadonlyArray<{ id: string; title: string; cards:
   { id: 'deadline', title: '截止提醒', cards: deadlineGalleryCards },
 ];
 
+type Obj = Record<string, unknown>;
+
+/** Form controls whose component has no `label` property: labelled by the markdown line just above them. */
+const LABELLED_ABOVE = new Set(['select_static', 'multi_select_static', 'date_picker']);
+
+/**
+ * The fields of a card that carry no label, by JSON path: an input without a non-empty `label`, a select or
+ * date picker without a markdown line just above it (cards/parts.ts fieldLabel), a checker without its text.
+ */
+export function unlabelledFields(card: object): string[] {
+  const out: string[] = [];
+  const text = (v: unknown) => (typeof v === 'object' && v !== null ? String((v as Obj).content ?? '').trim() : '');
+  const list = (els: unknown, path: string) => {
+    if (!Array.isArray(els)) return;
+    els.forEach((el: unknown, i) => {
+      if (typeof el !== 'object' || el === null) return;
+      const o = el as Obj;
+      const at = `${path}[${i}] (${String(o.tag)}${typeof o.name === 'string' ? ` "${o.name}"` : ''})`;
+      const above = els[i - 1] as Obj | undefined;
+      if (o.tag === 'input' && text(o.label) === '') out.push(at);
+      if (LABELLED_ABOVE.has(String(o.tag)) && !(above?.tag === 'markdown' && String(above.content ?? '').trim() !== '')) out.push(at);
+      if (o.tag === 'checker' && text(o.text) === '') out.push(at);
+      list(o.elements, `${path}[${i}].elements`);
+      if (Array.isArray(o.columns)) o.columns.forEach((c, j) => list((c as Obj).elements, `${path}[${i}].columns[${j}].elements`));
+    });
+  };
+  list((card as { body?: Obj }).body?.elements, 'body.elements');
+  return out;
+}
+
 /** Every sample card, in display order. */
 export function galleryCards(): GalleryCard[] {
   return GALLERY_SECTIONS.flatMap((s) => s.cards());

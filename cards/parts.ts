@@ -140,6 +140,14 @@ export function input(a: {
   return el;
 }
 
+/**
+ * The label of a form field whose component has no `label` property (select_static, multi_select_static,
+ * date_picker; in the 2.0 tables only `input` has one): a markdown line just above it. Static text of ours.
+ */
+export function fieldLabel(text: string): El {
+  return md(`**${text}**`);
+}
+
 export function select(a: {
   name: string;
   placeholder: string;

@@ -25,7 +25,7 @@ import {
 } from '../src/report/walkthrough-state.ts';
 import type { WtAction, WtActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
-import { button, card, type El, fitCard, form, grey, hr, input, line, md, panel, plain, row, select, trimmedNote } from './parts.ts';
+import { button, card, type El, fieldLabel, fitCard, form, grey, hr, input, line, md, panel, plain, row, select, trimmedNote } from './parts.ts';
 
 /** Feishu caps an input at 1,000 characters. */
 export const INPUT_MAX = 1000;
@@ -427,14 +427,14 @@ function setupCard(s: Session, ctx: Ctx, o: RenderOpts): El {
         value: draftOr(o, 'unit', setup.unit),
         maxLength: 60,
       }),
-      md('**党组织类型 ***'),
+      fieldLabel('党组织类型 *'),
       select({
         name: 'org',
         placeholder: '请选择党组织类型',
         options: ORG_TYPES.map((t) => ({ text: t, value: t })),
         value: o.draft?.org ?? setup.orgType,
       }),
-      md('**述职年度 ***'),
+      fieldLabel('述职年度 *'),
       select({
         name: 'year',
         placeholder: '请选择述职年度',

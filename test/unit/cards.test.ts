@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionValueSchema, type WtAction } from '../../cards/action.ts';
 import { clip, escapeMd } from '../../cards/escape.ts';
+import { galleryCards, unlabelledFields } from '../../cards/gallery.ts';
 import { CARD_MAX_BYTES, cardBytes } from '../../cards/parts.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
 import { DUTY_REPORT } from '../../src/report/template.ts';
@@ -185,6 +186,48 @@ describe('card structure', () => {
       // Feishu accepts a card without them; ours always have a title and a body (project rule).
       expect({ name, header: 'header' in card, body: 'body' in card }).toEqual({ name, header: true, body: true });
     }
+  });
+
+  it('every field of every form card in the gallery is labelled (inputs by label, selects and date pickers by the line above)', () => {
+    const problems = galleryCards().flatMap((c) => unlabelledFields(c.card).map((p) => `${c.id}: ${p}`));
+    expect(problems).toEqual([]);
+    // The gallery holds the forms: the activity edit form among them, with its date picker and kind selector.
+    const edit = galleryCards().find((c) => c.id === 'activity/edit')!.card;
+    expect(JSON.stringify(edit)).toMatch(/"content":"\*\*活动日期\*\*"\},\{"tag":"date_picker"/);
+    expect(JSON.stringify(edit)).toMatch(/"content":"\*\*活动类型\*\*"\},\{"tag":"select_static"/);
+    expect(edit).toMatchSnapshot();
+  });
+
+  it('an unlabelled input, select or date picker is found, wherever it sits', () => {
+    const picker = { tag: 'date_picker', name: 'd', behaviors: [] };
+    const select = { tag: 'select_static', name: 's', options: [] };
+    const unlabelled = {
+      body: {
+        elements: [
+          {
+            tag: 'form',
+            name: 'f',
+            elements: [
+              { tag: 'input', name: 'i' },
+              { tag: 'input', name: 'j', label: { tag: 'plain_text', content: ' ' } },
+              picker,
+              { tag: 'markdown', content: '**类型**' },
+              select,
+              { tag: 'button', name: 'b' },
+              { ...select, name: 't' },
+            ],
+          },
+          { tag: 'column_set', columns: [{ tag: 'column', elements: [{ ...picker, name: 'e' }] }] },
+        ],
+      },
+    };
+    expect(unlabelledFields(unlabelled)).toEqual([
+      'body.elements[0].elements[0] (input "i")',
+      'body.elements[0].elements[1] (input "j")',
+      'body.elements[0].elements[2] (date_picker "d")',
+      'body.elements[0].elements[6] (select_static "t")',
+      'body.elements[1].columns[0].elements[0] (date_picker "e")',
+    ]);
   });
 
   it('every button carries a valid value with the session id, step and rev', () => {

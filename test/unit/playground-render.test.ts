@@ -102,6 +102,32 @@ describe('cardProblems catches what the renderer would not draw faithfully', () 
     expect(html).toMatch(/data-kind="multi_select_static"[^>]*multiple[^>]*><option value="b" selected>B<\/option>/);
   });
 
+  it('draws every field’s label: an input’s own, and for a select or date picker the markdown line above it', () => {
+    const options = [{ text: { tag: 'plain_text', content: 'A' }, value: 'a' }];
+    const html = renderCard(
+      card([
+        {
+          tag: 'form',
+          name: 'f',
+          elements: [
+            { tag: 'input', name: 'i', label: { tag: 'plain_text', content: '参加人数' } },
+            { tag: 'markdown', content: '**活动日期**' },
+            { tag: 'date_picker', name: 'd', initial_date: '2026-03-05' },
+            { tag: 'markdown', content: "**提醒时间**　<font color='grey'>每次均为上午 9:00 &amp; 以后</font>" },
+            { tag: 'multi_select_static', name: 'm', options, selected_values: [] },
+            { tag: 'select_static', name: 's', options },
+          ],
+        },
+      ]),
+    );
+    expect(html).toContain('<span class="inp-label">参加人数</span>');
+    expect(html).toContain('<div class="el md md-label"><p><strong>活动日期</strong></p></div>');
+    expect(html).toMatch(/<input type="date"[^>]* aria-label="活动日期"/);
+    expect(html).toMatch(/<select[^>]* aria-label="提醒时间 每次均为上午 9:00 &amp; 以后" data-kind="multi_select_static"/);
+    // A select right after another control has no line above it: no label is made up.
+    expect(html).not.toMatch(/aria-label="[^"]*"[^>]*data-name="s"/);
+  });
+
   it('shows the first choice of a select from initial_option or initial_index', () => {
     const options = [
       { text: { tag: 'plain_text', content: 'A' }, value: 'a' },

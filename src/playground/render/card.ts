@@ -6,7 +6,7 @@
 // `cardProblems` lists what a card uses that this renderer does not draw (unknown tags, properties that
 // would change meaning, unknown behaviour types, unsupported markdown tags): the gallery test walks every
 // card the bot can send through it, so cards and renderer stay honest.
-import { escapeHtml, px } from './html.ts';
+import { entityAt, escapeHtml, px } from './html.ts';
 import { type MarkdownOptions, renderInline, renderMarkdown, unsupportedMarkdownTags } from './markdown.ts';
 import { HEADER_TEMPLATES, TEXT_TAGS } from '../../feishu/card-spec.ts';
 
@@ -282,20 +282,44 @@ interface Ctx {
   inForm: boolean;
 }
 
-function renderElements(list: unknown, path: string, c: Ctx): string {
-  if (!Array.isArray(list)) return '';
-  return list.map((el, i) => renderElement(el, `${path}/${i}`, c)).join('');
+/** Controls without a `label` property of their own: the markdown line just above is their label (cards/parts.ts fieldLabel). */
+const LABELLED_ABOVE = ['select_static', 'multi_select_static', 'date_picker'];
+
+/** A markdown element's text without its markup, for an aria-label (attr escapes it again). */
+function labelText(el: Obj): string {
+  const html = renderMarkdown(typeof el.content === 'string' ? el.content : '', {}).replace(/<[^>]*>/g, ' ');
+  let out = '';
+  for (let i = 0; i < html.length; ) {
+    const e = html[i] === '&' ? entityAt(html, i) : null;
+    out += e ? e[0] : html[i];
+    i += e ? e[1] : 1;
+  }
+  return out.replace(/\s+/g, ' ').trim();
 }
 
-function renderElement(el: unknown, path: string, c: Ctx): string {
+function renderElements(list: unknown, path: string, c: Ctx): string {
+  if (!Array.isArray(list)) return '';
+  return list
+    .map((el, i) => {
+      const above = list[i - 1];
+      const label = isObj(el) && LABELLED_ABOVE.includes(String(el.tag)) && isObj(above) && above.tag === 'markdown' ? labelText(above) : undefined;
+      const labels = isObj(el) && el.tag === 'markdown' && isObj(list[i + 1]) && LABELLED_ABOVE.includes(String((list[i + 1] as Obj).tag));
+      return renderElement(el, `${path}/${i}`, c, { label, labels });
+    })
+    .join('');
+}
+
+/** `label`: the text of the markdown line above a control that has no label property; `labels`: this markdown is one. */
+function renderElement(el: unknown, path: string, c: Ctx, f: { label?: string; labels?: boolean } = {}): string {
   if (!isObj(el)) return '';
   const o = c.o;
   const p = attr('data-path', path);
+  const aria = attr('aria-label', f.label || undefined);
   switch (el.tag) {
     case 'markdown': {
       const size = typeof el.text_size === 'string' && /^[a-z_-]{1,24}$/.test(el.text_size) ? ` md-size-${el.text_size}` : '';
       const align = el.text_align === 'center' || el.text_align === 'right' ? ` align-${el.text_align}` : '';
-      return `<div class="el md${size}${align}">${renderMarkdown(typeof el.content === 'string' ? el.content : '', o)}</div>`;
+      return `<div class="el md${size}${align}${f.labels ? ' md-label' : ''}">${renderMarkdown(typeof el.content === 'string' ? el.content : '', o)}</div>`;
     }
     case 'plain_text':
       return `<div class="el pt">${escapeHtml(typeof el.content === 'string' ? el.content : '').replace(/\n/g, '<br>')}</div>`;
@@ -372,7 +396,7 @@ function renderElement(el: unknown, path: string, c: Ctx): string {
       const has = options.some((op) => initial.includes(String(op.value)));
       const placeholder = plainOf(el.placeholder) || '请选择';
       return (
-        `<select class="el sel${w.cls}"${w.style}${p}${attr('data-kind', String(el.tag))}${attr('data-name', typeof el.name === 'string' ? el.name : undefined)}` +
+        `<select class="el sel${w.cls}"${w.style}${p}${aria}${attr('data-kind', String(el.tag))}${attr('data-name', typeof el.name === 'string' ? el.name : undefined)}` +
         `${flag('multiple', multi)}${flag('required', el.required)}${flag('disabled', el.disabled)}>` +
         (multi ? '' : `<option value="" disabled hidden${has ? '' : ' selected'}>${escapeHtml(placeholder)}</option>`) +
         options
@@ -385,7 +409,7 @@ function renderElement(el: unknown, path: string, c: Ctx): string {
       const w = widthClass(el.width);
       const initial = typeof el.initial_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(el.initial_date) ? el.initial_date : undefined;
       return (
-        `<input type="date" class="el date${w.cls}"${w.style}${p}${attr('data-kind', 'date_picker')}${attr('data-name', typeof el.name === 'string' ? el.name : undefined)}` +
+        `<input type="date" class="el date${w.cls}"${w.style}${p}${aria}${attr('data-kind', 'date_picker')}${attr('data-name', typeof el.name === 'string' ? el.name : undefined)}` +
         `${attr('value', initial)}${attr('title', plainOf(el.placeholder) || undefined)}${flag('required', el.required)}${flag('disabled', el.disabled)}>`
       );
     }
