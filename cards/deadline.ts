@@ -11,14 +11,23 @@ import { card, datePicker, type El, fieldLabel, fitCard, form, grey, hr, input, 
 /** The value of every button of these cards. */
 export const dlValueSchema = z.object({
   k: z.literal('dl'),
-  /** set: the form's submit; go: 开始/继续填写; mute: 不再提醒. */
-  a: z.enum(['set', 'go', 'mute']),
+  /**
+   * set: the form's submit; go: 开始/继续填写; mute: 不再提醒; ok / redo: 确认发布 / 重新设置 of settings waiting
+   * for confirmation; cx / keep: 确认取消 / 不取消 of a cancellation; csv: 导出名单.
+   */
+  a: z.enum(['set', 'go', 'mute', 'ok', 'redo', 'cx', 'keep', 'csv']),
   /** Chat id of the deadline (private cards are not in that chat). */
   c: z.string().max(128).optional(),
   /** Deadline id (mute applies to this deadline only). */
   d: z.string().max(32).optional(),
-  /** Revision of the deadline the form was rendered from; -1 = there was none. */
+  /** Stored revision of the chat's deadline the card was rendered from; -1 = there was none. */
   r: z.number().int().min(-1).optional(),
+  /** Revision of the group's roster (exclusions) the form was rendered from; -1 = none yet. */
+  g: z.number().int().min(-1).optional(),
+  /** The admin the form was rendered for (the form's exclusion list leaves them out: the checkbox decides). */
+  q: z.string().max(128).optional(),
+  /** Id of settings waiting for confirmation. */
+  x: z.string().max(32).optional(),
   /** 1 when pressed on a private card (the answer replaces that card). */
   p: z.literal(1).optional(),
 });
@@ -33,6 +42,7 @@ export const FORM_FIELDS = {
   mention: 'dl_at',
   private: 'dl_dm',
   exclude: 'dl_ex',
+  self: 'dl_me',
 } as const;
 
 export const TIME_OPTIONS = ['09:00', '10:00', '12:00', '14:00', '15:00', '16:00', '17:00', '17:30', '18:00', '20:00', '22:00', '23:59'];
@@ -50,7 +60,7 @@ export const OFFSET_OPTIONS: ReadonlyArray<{ value: number; text: string }> = [
 export const FORM_MAX_MEMBERS = 100;
 const LIST_MAX = 150;
 
-function dlButton(text: string, value: DlValue, o: { type?: 'default' | 'primary'; submit?: string } = {}): El {
+function dlButton(text: string, value: DlValue, o: { type?: 'default' | 'primary' | 'danger'; submit?: string } = {}): El {
   const b: El = {
     tag: 'button',
     text: plain(text),
@@ -86,49 +96,137 @@ export function deadlineFormCard(a: {
   mention: boolean;
   private: boolean;
   members: ReadonlyArray<{ openId: string; name: string }>;
+  /** The group's exclusions (carried from its earlier deadlines). */
   excluded: readonly string[];
+  /** Stored revision of the chat's deadline (-1: none). */
   rev: number;
+  /** Revision of the group's roster (-1: none). */
+  rosterRev?: number;
+  /** The admin who asked for the form: left out of the list, the "将本人纳入统计" checkbox decides for them. */
+  requester?: { openId: string; name: string };
+  /** Whether the checkbox starts ticked (default: not, the setter is not counted). */
+  includeSelf?: boolean;
+  /** An example title for the placeholder ("2026年度述职报告"). */
+  titleExample?: string;
+  /** A note at the top (e.g. why a fresh form replaced an expired one). */
+  note?: string;
 }): El {
   const elements: El[] = [
-    input({ name: FORM_FIELDS.title, label: '名称', value: a.title, maxLength: 40, placeholder: '例如：2024年度述职报告' }),
+    input({ name: FORM_FIELDS.title, label: '名称', value: a.title, maxLength: 40, placeholder: `例如：${a.titleExample ?? a.title}` }),
     fieldLabel('截止日期'),
-    datePicker({ name: FORM_FIELDS.day, placeholder: '截止日期', date: a.day }),
+    datePicker({ name: FORM_FIELDS.day, placeholder: '选择截止日期', date: a.day }),
     fieldLabel('截止时间'),
     select({
       name: FORM_FIELDS.time,
-      placeholder: '截止时间',
+      placeholder: '选择截止时间',
       options: TIME_OPTIONS.map((t) => ({ text: t, value: t })),
       value: TIME_OPTIONS.includes(a.time) ? a.time : '18:00',
     }),
-    md(grey('提醒时间（每次均为上午 9:00）')),
+    md(`**提醒时间**　${grey('每次均为上午 9:00')}`),
     multiSelect({
       name: FORM_FIELDS.offsets,
-      placeholder: '提醒时间',
+      placeholder: '选择提醒时间',
       options: OFFSET_OPTIONS.map((o) => ({ text: o.text, value: String(o.value) })),
       selected: a.offsets.map(String),
     }),
+    fieldLabel('提醒方式'),
     checker(FORM_FIELDS.workdays, '仅在工作日提醒（遇周末、法定节假日提前至前一个工作日）', a.workdaysOnly),
     checker(FORM_FIELDS.mention, '群内提醒时 @ 尚未完成的同志', a.mention),
     checker(FORM_FIELDS.private, '同时单独提醒尚未完成的同志', a.private),
+    fieldLabel('统计范围'),
+    checker(
+      FORM_FIELDS.self,
+      a.requester ? `将本人（${clip(a.requester.name || '设置人', 20)}）也纳入统计和提醒` : '将本人也纳入统计和提醒',
+      a.includeSelf ?? false,
+    ),
   ];
-  if (a.members.length > 0 && a.members.length <= FORM_MAX_MEMBERS) {
-    elements.push(md(grey('不纳入统计和提醒的人员（如非书记本人）')));
+  const others = a.members.filter((m) => m.openId !== a.requester?.openId);
+  if (others.length > 0 && others.length <= FORM_MAX_MEMBERS) {
+    const carried = a.excluded.some((id) => others.some((m) => m.openId === id));
+    elements.push(md(grey(`不纳入统计和提醒的人员（如组织部门工作人员）${carried ? '，已沿用本群此前的设置，可修改' : ''}`)));
     elements.push(
       multiSelect({
         name: FORM_FIELDS.exclude,
         placeholder: '选择人员（可不选）',
-        options: a.members.map((m) => ({ text: clip(m.name || m.openId, 30), value: m.openId })),
+        options: others.map((m) => ({ text: clip(m.name || m.openId, 30), value: m.openId })),
         selected: a.excluded,
       }),
     );
-  } else if (a.members.length > FORM_MAX_MEMBERS) {
+  } else if (others.length > FORM_MAX_MEMBERS) {
     elements.push(md(grey('如需将部分人员排除在统计之外，请发送“@述职助手 排除 @某某”。')));
   }
-  elements.push(dlButton(a.modify ? '保存修改' : '确定', { k: 'dl', a: 'set', r: a.rev }, { type: 'primary', submit: 'dl_submit' }));
+  const value: DlValue = { k: 'dl', a: 'set', r: a.rev, ...(a.rosterRev === undefined ? {} : { g: a.rosterRev }) };
+  if (a.requester) value.q = a.requester.openId;
+  elements.push(dlButton(a.modify ? '保存修改' : '确定', value, { type: 'primary', submit: 'dl_submit' }));
+  const intro = [md('请设置截止时间和提醒方式。设置后，我会在群内发布通知、按时提醒，并统计各位同志的完成情况。')];
+  if (a.note) intro.unshift(md(grey(escapeMd(a.note))));
   return card({
     title: a.modify ? '修改述职报告截止时间' : '设置述职报告截止时间',
     template: 'blue',
-    elements: [md('请设置截止时间和提醒方式。设置后，我会在群内按时提醒，并统计各位同志的完成情况。'), form('dl_form', elements)],
+    elements: [...intro, form('dl_form', elements)],
+  });
+}
+
+/** What the form card becomes once the deadline is set: the announcement itself is a new message below. */
+export function setNoteCard(a: { title: string; dueText: string; changed: boolean }): El {
+  return card({
+    title: a.changed ? '截止时间已修改' : '截止时间已设置',
+    template: 'grey',
+    summary: `「${a.title}」${a.dueText}`,
+    elements: [md(`「${escapeMd(a.title)}」截止时间：${a.dueText}。通知已发布在群内最新消息中。`)],
+  });
+}
+
+/** A short closing note (a confirmation card after its answer). `text` may carry user text: it is escaped. */
+export function noteCard(title: string, text: string): El {
+  return card({ title, template: 'grey', elements: [md(escapeMd(text))] });
+}
+
+/** Settings of a deadline less than 24 hours away: nothing is announced until an admin confirms. */
+export function confirmSetCard(a: {
+  title: string;
+  dueText: string;
+  /** "约 9 小时" */
+  leftText: string;
+  nudgeDays: readonly string[];
+  changed: boolean;
+  pendingId: string;
+}): El {
+  const nudges = a.nudgeDays.length > 0 ? `截止前将于 ${a.nudgeDays.join('、')} 上午 9:00 提醒。` : '截止前已无提醒时间，仅发布通知。';
+  return card({
+    title: '请确认截止时间',
+    template: 'orange',
+    summary: `「${a.title}」截止时间待确认`,
+    elements: [
+      md(
+        `${a.changed ? '将截止时间改为' : '截止时间'}：**${a.dueText}**，距现在${a.leftText}，不足 24 小时。\n` +
+          `「${escapeMd(a.title)}」${nudges}确认后将在群内发布通知。`,
+      ),
+      row([
+        dlButton('确认发布', { k: 'dl', a: 'ok', x: a.pendingId }, { type: 'primary' }),
+        dlButton('重新设置', { k: 'dl', a: 'redo', x: a.pendingId }),
+      ]),
+      md(grey('仅群主和群管理员可确认；24 小时内未确认将自动失效。')),
+    ],
+  });
+}
+
+/** "@述职助手 取消截止" asks first. */
+export function confirmCancelCard(a: { title: string; dueText: string; pendingNudges: number; deadlineId: string; rev: number }): El {
+  return card({
+    title: '确认取消截止时间',
+    template: 'red',
+    summary: `确认取消「${a.title}」的截止时间`,
+    elements: [
+      md(
+        `确认取消「${escapeMd(a.title)}」的截止时间（${a.dueText}）？\n` +
+          `取消后，${a.pendingNudges > 0 ? `尚未发送的 ${a.pendingNudges} 次提醒和` : ''}截止后的收取情况将不再发送；已生成的述职报告不受影响。`,
+      ),
+      row([
+        dlButton('确认取消', { k: 'dl', a: 'cx', d: a.deadlineId, r: a.rev }, { type: 'danger' }),
+        dlButton('不取消', { k: 'dl', a: 'keep', d: a.deadlineId, r: a.rev }),
+      ]),
+    ],
   });
 }
 
@@ -141,6 +239,8 @@ export interface DeadlineView {
   mention: boolean;
   private: boolean;
   excludedCount: number;
+  /** The admin who set it is not counted (the default). */
+  setterExcluded?: boolean;
 }
 
 /** Posted in the group once the deadline is set or changed. */
@@ -152,7 +252,7 @@ export function deadlineCard(v: DeadlineView, progress: { done: number; total: n
     `**完成情况**：已完成 ${progress.done}/${progress.total}`,
   ];
   if (v.private) lines.push(grey('尚未完成的同志还会收到单独提醒，可随时选择“不再提醒”。'));
-  if (v.excludedCount > 0) lines.push(grey(`另有 ${v.excludedCount} 人不纳入统计。`));
+  if (v.excludedCount > 0) lines.push(grey(`另有 ${v.excludedCount} 人不纳入统计${v.setterExcluded ? '（含设置人）' : ''}。`));
   return card({
     title: changed ? '述职报告截止时间已调整' : '述职报告截止时间已设置',
     subtitle: v.title,
@@ -255,13 +355,13 @@ export function allDoneCard(a: { title: string; total: number }): El {
   });
 }
 
-/** In the group on the day after the deadline. */
+/** In the group after the deadline (once, however long the bot was down): counts only. */
 export function summaryCard(a: { title: string; dueText: string; done: number; total: number }): El {
   const all = a.total > 0 && a.done >= a.total;
   return card({
-    title: '述职报告收取情况',
+    title: '述职报告已截止',
     template: all ? 'green' : 'blue',
-    summary: `「${a.title}」已完成 ${a.done}/${a.total}`,
+    summary: `「${a.title}」已截止，已完成 ${a.done}/${a.total}`,
     elements: [
       md(`「${escapeMd(a.title)}」已于 ${a.dueText} 截止，共完成 ${a.done}/${a.total}。`),
       md(all ? '感谢各位同志的支持与配合！' : '尚未完成的同志请尽快完成并提交，感谢各位同志的支持与配合！'),
@@ -300,7 +400,10 @@ function listBlock(people: readonly PersonLine[], b: ListBudget): string {
   return shown.join('\n');
 }
 
-/** The collector's private view: who is missing, and the links of all submitted reports. */
+/**
+ * The collector's private view: the links of the submitted reports (complete ones only), and who is still
+ * writing (an empty or incomplete report counts as 填写中) or has not started; with a CSV export.
+ */
 export function collectorCard(a: {
   title: string;
   chatName: string;
@@ -308,22 +411,27 @@ export function collectorCard(a: {
   closed: boolean;
   done: readonly PersonLine[];
   missing: readonly PersonLine[];
+  /** Set: the card offers 导出名单（CSV） for this chat's deadline. */
+  exportOf?: { chatId: string; deadlineId: string };
 }): El {
   const total = a.done.length + a.missing.length;
+  const writing = a.missing.filter((p) => p.status.startsWith('填写中')).length;
   return fitCard(LIST_BUDGETS, (b, trimmed) => {
     const elements: El[] = trimmed ? [trimmedNote()] : [];
     elements.push(
       md(
-        `「${escapeMd(a.chatName)}」群 ·「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。` +
-          `已完成 ${a.done.length}/${total}。`,
+        `「${escapeMd(a.chatName)}」群 ·「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。\n` +
+          `已提交（内容完整）${a.done.length}/${total}，填写中 ${writing}，未开始 ${a.missing.length - writing}。`,
       ),
     );
-    elements.push(md(`**尚未完成（${a.missing.length}）**\n${a.missing.length > 0 ? listBlock(a.missing, b) : '无'}`));
-    elements.push(md(`**已提交的报告（${a.done.length}）**\n${a.done.length > 0 ? listBlock(a.done, b) : '暂无'}`));
+    elements.push(md(`**尚未提交（${a.missing.length}）**\n${a.missing.length > 0 ? listBlock(a.missing, b) : '无'}`));
+    elements.push(md(`**已提交（内容完整）（${a.done.length}）**\n${a.done.length > 0 ? listBlock(a.done, b) : '暂无'}`));
+    elements.push(md(grey('“已提交”指已生成文档，且内容完整（开头概述、主要成绩、存在问题、工作思路均已填写）；内容为空或不完整的计为“填写中”。')));
+    if (a.exportOf) elements.push(row([dlButton('导出名单（CSV）', { k: 'dl', a: 'csv', c: a.exportOf.chatId, d: a.exportOf.deadlineId, p: 1 })]));
     return card({
       title: a.closed ? '述职报告收取结果' : '述职报告收取进度',
       template: a.closed ? 'green' : 'blue',
-      summary: `「${a.title}」已完成 ${a.done.length}/${total}`,
+      summary: `「${a.title}」已提交 ${a.done.length}/${total}`,
       elements,
     });
   });
@@ -346,6 +454,7 @@ export function progressCard(a: {
     elements.push(
       md(`「${escapeMd(a.title)}」${a.closed ? '已于' : '将于'} ${a.dueText} 截止。`),
       md(`**已完成** ${a.done}/${a.total}　**填写中** ${a.writing}　**未开始** ${a.notStarted}`),
+      md(grey('“已完成”指已生成文档且内容完整；内容为空或不完整的计为“填写中”。')),
     );
     if (a.missingNames && a.missingNames.length > 0) {
       const names = a.missingNames.slice(0, b.people).map((n) => escapeMd(clip(n, b.name)));
@@ -392,11 +501,26 @@ export function deadlineGalleryCards(): Array<{ id: string; title: string; card:
         mention: false,
         private: true,
         members,
-        excluded: [],
+        excluded: ['ou_demo_clerk'],
         rev: -1,
+        rosterRev: 2,
+        requester: { openId: 'ou_demo_owner', name: '李部长' },
+        includeSelf: false,
+        titleExample: title,
       }),
     },
-    { id: 'deadline/set', title: '截止时间已设置（群内）', card: deadlineCard(view, { done: 1, total: 3 }) },
+    { id: 'deadline/set-note', title: '表单已设置（原表单卡片）', card: setNoteCard({ title, dueText, changed: false }) },
+    { id: 'deadline/set', title: '截止时间已设置（群内新消息）', card: deadlineCard({ ...view, setterExcluded: true }, { done: 1, total: 3 }) },
+    {
+      id: 'deadline/confirm-set',
+      title: '不足 24 小时的截止时间（待确认）',
+      card: confirmSetCard({ title, dueText: '2027年1月15日（周五）18:00', leftText: '约 9 小时', nudgeDays: ['1月15日 周五'], changed: false, pendingId: 'demo' }),
+    },
+    {
+      id: 'deadline/confirm-cancel',
+      title: '取消截止时间（待确认）',
+      card: confirmCancelCard({ title, dueText, pendingNudges: 3, deadlineId: 'demo', rev: 3 }),
+    },
     {
       id: 'deadline/nudge',
       title: '群内提醒',
@@ -414,7 +538,7 @@ export function deadlineGalleryCards(): Array<{ id: string; title: string; card:
     },
     { id: 'deadline/muted', title: '不再提醒', card: mutedCard(title) },
     { id: 'deadline/all-done', title: '全部完成', card: allDoneCard({ title, total: 30 }) },
-    { id: 'deadline/summary', title: '截止后的收取情况（群内）', card: summaryCard({ title, dueText, done: 28, total: 30 }) },
+    { id: 'deadline/summary', title: '已截止（群内，截止后一次）', card: summaryCard({ title, dueText, done: 28, total: 30 }) },
     {
       id: 'deadline/collector',
       title: '收取结果（发给设置人）',
@@ -423,11 +547,13 @@ export function deadlineGalleryCards(): Array<{ id: string; title: string; card:
         chatName: '机关党支部书记群',
         dueText,
         closed: true,
-        done: [{ name: '张书记', status: '已生成', url }],
+        done: [{ name: '张书记', status: '已提交（内容完整）', url }],
         missing: [
           { name: '李书记', status: '填写中（第 3/12 步）' },
+          { name: '赵书记', status: '填写中（已生成文档，尚缺存在问题、工作思路）' },
           { name: '王书记', status: '未开始' },
         ],
+        exportOf: { chatId: 'oc_demo', deadlineId: 'demo' },
       }),
     },
     {

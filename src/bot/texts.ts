@@ -1,7 +1,10 @@
 // User-facing texts of the bot (Chinese, in the register of a Party-affairs office).
 export const TEXT = {
   groupRedirect: '已在与“述职助手”的单聊中为您打开述职报告，请在单聊中继续填写。',
-  groupHelp: '您好！如需撰写述职报告，请 @我 并发送“写述职报告”，我会在单聊中为您打开填写卡片。',
+  groupHelp:
+    '您好！如需撰写述职报告，请 @我 并发送“写述职报告”，我会在单聊中为您打开填写卡片。\n' +
+    // Deadline examples are computed from today by the deadline feature (截止帮助), never written here.
+    '群主或群管理员如需设置述职报告截止时间，请 @我 并发送“截止帮助”查看设置方法。',
   botAdded:
     '大家好，我是述职助手，协助各位书记撰写年度《书记抓基层党建工作述职报告》。\n' +
     '· @我 并发送“写述职报告”，即可在单聊中开始填写；\n' +

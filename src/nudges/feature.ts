@@ -1,7 +1,16 @@
-// Deadlines and nudges in group chats (issue 7).
+// Deadlines and nudges in group chats (issues 7 and 14).
 //
 // Commands (group, after @述职助手): 设置截止 / 修改截止 (card form), 截止 <日期> [时间] [名称], 取消截止, 进度,
-// 排除 @某某 / 恢复 @某某. Admins (group owner and managers) only, except 进度.
+// 排除 @某某 / 恢复 @某某, 截止帮助. Admins (group owner and managers) only, except 进度 and 截止帮助.
+//
+// Who is counted: the group's members minus its roster's exclusions (store.ts, RosterStore), kept per group and
+// carried to its next deadline. The admin who sets a deadline is excluded by default; the form has a checkbox
+// to include oneself, and 恢复 @某某 includes on purpose (remembered for later deadlines).
+//
+// Safe changes: a deadline less than 24 hours away (new or moved) and 取消截止 wait for an admin's confirmation
+// on a card. The announcement of a set or changed deadline is always a new message at the bottom of the group;
+// the form card becomes a short 已设置 note. A form carries the revisions of the deadline and of the roster it
+// was rendered from: an older form answers with a toast and a fresh form.
 //
 // Scheduling: the nudge plan is computed purely (plan.ts) and stored with the deadline in Redis. Each planned
 // nudge is one BullMQ delayed job whose id is derived from the deadline id and the nudge id, so enqueueing
@@ -9,23 +18,32 @@
 // joined. The job re-reads the deadline when it runs: a job whose nudge is no longer planned does nothing.
 // Every message a job sends is guarded by a Redis marker (SET NX lease, then "sent"), and carries a
 // deterministic Feishu uuid, so two instances, a retried job or a worker killed mid-send never send it twice.
-// A job that fails is retried with backoff for about half an hour; a job that runs more than an hour after
-// its planned time drops its nudge instead of sending it late.
+//
+// Stale nudges: a nudge is never sent more than GRACE_MS after its planned moment, nor after the deadline. The
+// summary after the deadline (group: 已截止 with counts; the setter: the collector's list) is sent once,
+// however late. At start-up (and when the playground clock jumps) reconcile() makes the queue agree with the
+// bot's clock: missing jobs are added, delayed ones re-timed, overdue ones run now (a late nudge then drops
+// itself), so a bot that was down across a deadline sends exactly one summary and nothing stale.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   allDoneCard,
   collectorCard,
+  confirmCancelCard,
+  confirmSetCard,
   type DeadlineView,
   deadlineCard,
   deadlineFormCard,
   dlValueSchema,
   FORM_FIELDS,
+  FORM_MAX_MEMBERS,
   groupNudgeCard,
   mutedCard,
+  noteCard,
   type PersonLine,
   privateNudgeCard,
   progressCard,
+  setNoteCard,
   summaryCard,
 } from '../../cards/deadline.ts';
 import type { CallbackAnswer } from '../feishu/edge.ts';
@@ -36,16 +54,20 @@ import type { Jobs } from '../jobs/queue.ts';
 import { safeJobId } from '../jobs/queue.ts';
 import { defaultReportYear } from '../report/walkthrough.ts';
 import { chinaCalendar, type WorkCalendar } from './calendar.ts';
-import { cleanTitle, DEFAULT_DUE_HOUR, DEFAULT_DUE_MINUTE, parseCommand, parseHhmm, pickerDay } from './parse.ts';
+import { collectorCsv, safeFileName } from './csv.ts';
+import { cleanTitle, DEFAULT_DUE_HOUR, DEFAULT_DUE_MINUTE, type DueError, dueError, parseCommand, parseHhmm, pickerDay } from './parse.ts';
 import { DEFAULT_OFFSETS, MAX_OFFSET, type PlannedNudge, planNudges } from './plan.ts';
 import { type Person, type Progress, progressOf, reportStatusSource, type StatusSource, statusText } from './progress.ts';
-import { type Deadline, DeadlineStore } from './store.ts';
-import { DL_TEXT } from './texts.ts';
+import { type Deadline, DeadlineStore, type Pending, PendingStore, type Roster, RosterStore } from './store.ts';
+import { type DeadlineExample, DL_TEXT, deadlineExample } from './texts.ts';
 import { daysBetween, dayOf, formatDay, formatDue, hhmm, localParts, zonedMs } from '../time.ts';
 
 export const NUDGE_JOB = 'deadline.nudge';
-/** A nudge is never sent more than this long after its planned time. */
-export const LATE_MS = 3600_000;
+export const EXPORT_JOB = 'deadline.export';
+/** A nudge is never sent more than this long after its planned time (nor after the deadline). */
+export const GRACE_MS = 2 * 3600_000;
+/** A new or moved deadline closer than this asks for confirmation before it is announced. */
+export const CONFIRM_WITHIN_MS = 24 * 3600_000;
 /** A job that runs this much before its planned time (clock skew) fails and is retried. */
 export const EARLY_MS = 5 * 60_000;
 export const NUDGE_ATTEMPTS = 7;
@@ -70,7 +92,7 @@ export interface DeadlineDeps {
   /** The walk-through card to send privately for 开始/继续填写. */
   openWalkthrough: (tenantKey: string, openId: string) => Promise<object>;
   calendar?: WorkCalendar;
-  /** Where each person stands; default: published mark, then walk-through session. */
+  /** Where each person stands; default: published mark (with its completeness), then walk-through session. */
   statusOf?: StatusSource;
   /** Limits the calls the port does not limit itself (chat members, chat info). Default: the shared Redis limiter. */
   limiter?: RateLimiter;
@@ -91,6 +113,14 @@ export interface NudgeJobData {
   n: string;
 }
 
+interface ExportJobData {
+  /** chat id, deadline id, the admin who asked, the click's event id */
+  c: string;
+  d: string;
+  u: string;
+  e: string;
+}
+
 export type NudgeOutcome = 'sent' | 'all-done' | 'summary' | 'nobody' | 'stale' | 'late';
 
 export interface DeadlineSettings {
@@ -100,38 +130,56 @@ export interface DeadlineSettings {
   workdaysOnly?: boolean;
   mention?: boolean;
   private?: boolean;
+  /** Replaces the group's exclusions with exactly these (the setter's own status still follows `self`). */
   excluded?: string[];
 }
 
+/**
+ * What a change does to the group's roster. `self` is about the admin making it: include / exclude them, or
+ * 'default' (a new deadline excludes its setter unless they were included on purpose before). `selected` of
+ * `shown` replaces the exclusions among the people a form listed.
+ */
+export interface RosterIntent {
+  self: 'include' | 'exclude' | 'default';
+  shown?: string[];
+  selected?: string[];
+}
+
 export type UpsertResult =
-  | { ok: true; deadline: Deadline; changed: boolean }
+  | { ok: true; deadline: Deadline; changed: boolean; roster: Roster }
   | { ok: false; reason: 'conflict' | 'bad-due' };
 
 export interface DeadlineFeature {
   feature: Feature;
-  /** Sets (or changes) the chat's deadline: the command path without the admin check. */
+  /** Sets (or changes) the chat's deadline: the command path without the admin check and the confirmation. */
   upsert(a: {
     tenantKey: string;
     chatId: string;
     setBy: string;
     settings: DeadlineSettings;
-    /** The revision the change was based on; -1 = "there was none"; undefined = whatever is there now. */
+    /** The stored revision the change was based on; -1 = "there was none"; undefined = whatever is there now. */
     expectedRev?: number;
+    /** Default: { self: 'default' }. */
+    roster?: RosterIntent;
   }): Promise<UpsertResult>;
   cancel(chatId: string): Promise<Deadline | null>;
   get(chatId: string): Promise<Deadline | null>;
   progress(d: Deadline): Promise<Progress>;
-  /** What the BullMQ worker runs for a nudge job. */
-  /** Runs one nudge. `asOf` evaluates it at that time instead of now() (the playground's clock replay). */
-  processNudge(data: NudgeJobData, asOf?: number): Promise<NudgeOutcome>;
+  /** What the BullMQ worker runs for a nudge job, evaluated at now(). */
+  processNudge(data: NudgeJobData): Promise<NudgeOutcome>;
   /**
-   * Playground only: the fake clock jumped from `from` to `to`; runs, in time order and as of their planned time,
-   * the nudges planned in (from, to], as if the time had passed. Idempotent with the BullMQ jobs (sent markers).
+   * Playground: the fake clock jumped from `from` to `to`. The same as a restart at `to`: reconcile(), so that
+   * whatever fell due in between runs now (stale nudges drop themselves, a passed deadline gets its summary).
    */
   replay(from: number, to: number): Promise<number>;
-  /** Enqueues again every pending nudge of every active deadline (idempotent; call at start-up). */
+  /**
+   * Makes the queue agree with the bot's clock for every active deadline (call at start-up): adds missing jobs,
+   * re-times delayed ones, runs overdue ones now; removes the jobs of nudges that can no longer be sent.
+   * Returns the number of jobs still to run.
+   */
   reconcile(): Promise<number>;
   store: DeadlineStore;
+  rosters: RosterStore;
 }
 
 export function nudgeJobId(deadlineId: string, nudgeId: string): string {
@@ -164,6 +212,29 @@ function isTerminal(err: unknown): boolean {
   return err instanceof FeishuApiError && err.terminal;
 }
 
+/** The roster after `intent`, applied by `by`; `isNew`: the change sets a new deadline. */
+export function applyRoster(r: Roster, intent: RosterIntent, by: string, isNew: boolean): Roster {
+  const ex = new Set(r.excluded);
+  const inc = new Set(r.included);
+  if (intent.shown && intent.selected) {
+    for (const id of intent.shown) ex.delete(id);
+    for (const id of intent.selected) {
+      ex.add(id);
+      inc.delete(id);
+    }
+  }
+  if (intent.self === 'include') {
+    ex.delete(by);
+    inc.add(by);
+  } else if (intent.self === 'exclude') {
+    ex.add(by);
+    inc.delete(by);
+  } else if (isNew && !inc.has(by)) {
+    ex.add(by);
+  }
+  return { v: 1, excluded: [...ex], included: [...inc] };
+}
+
 export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
   const now = deps.now ?? Date.now;
   const tz = deps.tz;
@@ -174,6 +245,8 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const newId = deps.newId ?? (() => randomBytes(6).toString('base64url'));
   const store = new DeadlineStore(deps.redis);
+  const rosters = new RosterStore(deps.redis);
+  const pendings = new PendingStore(deps.redis);
   const log = deps.logger;
   let botOpenId: Promise<string> | undefined;
 
@@ -216,8 +289,29 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     return `${defaultReportYear(due, tz)}年度述职报告`;
   }
 
+  function example(): DeadlineExample {
+    const t = now();
+    return deadlineExample(t, tz, calendar, defaultTitle(t));
+  }
+
+  function dueText(e: DueError): string {
+    return e === 'past' ? DL_TEXT.pastDate(example()) : e === 'far' ? DL_TEXT.farDate(example()) : DL_TEXT.badDate(example());
+  }
+
   function normalizeOffsets(list: readonly number[]): number[] {
     return [...new Set(list)].filter((o) => Number.isInteger(o) && o >= 0 && o <= MAX_OFFSET).sort((a, b) => b - a).slice(0, 10);
+  }
+
+  /** The stored revision of the chat's deadline, readable or not; -1 when there is none. */
+  async function storedRevOf(chatId: string, current: Deadline | null): Promise<number> {
+    return current ? current.rev : ((await store.storedRev(chatId)) ?? -1);
+  }
+
+  /** The group's roster; before its first change, the exclusions an older deadline record carried. */
+  async function rosterOf(chatId: string, d?: Deadline | null): Promise<{ roster: Roster; rev: number }> {
+    const r = await rosters.get(chatId);
+    if (r.rev === -1 && d && d.excluded.length > 0) return { roster: { v: 1, excluded: [...d.excluded], included: [] }, rev: -1 };
+    return r;
   }
 
   async function schedule(prev: Deadline | null, next: Deadline): Promise<void> {
@@ -244,21 +338,20 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     for (let attempt = 0; attempt < (a.expectedRev === undefined ? 3 : 1); attempt++) {
       const current = await store.get(a.chatId);
       const active = current?.state === 'active' ? current : null;
-      if (a.expectedRev !== undefined && a.expectedRev !== (active ? active.rev : -1)) return { ok: false, reason: 'conflict' };
+      const storedRev = current ? current.rev : await store.storedRev(a.chatId);
+      if (a.expectedRev !== undefined && a.expectedRev !== (storedRev ?? -1)) return { ok: false, reason: 'conflict' };
       const s = a.settings;
       const due = s.due ?? active?.due;
       const t = now();
-      if (due === undefined || due <= t) return { ok: false, reason: 'bad-due' };
+      if (due === undefined || dueError(due, t)) return { ok: false, reason: 'bad-due' };
       const title = cleanTitle(s.title ?? '') ?? active?.title ?? defaultTitle(due);
       const base = {
         offsets: normalizeOffsets(s.offsets ?? active?.offsets ?? DEFAULT_OFFSETS),
         workdaysOnly: s.workdaysOnly ?? active?.workdaysOnly ?? true,
         mention: s.mention ?? active?.mention ?? false,
         private: s.private ?? active?.private ?? true,
-        excluded: [...new Set(s.excluded ?? active?.excluded ?? [])].slice(0, 1000),
       };
       const plan = planNudges({ due, offsets: base.offsets, workdaysOnly: base.workdaysOnly, tz, calendar });
-      const storedRev = current ? current.rev : await store.storedRev(a.chatId);
       const next: Deadline = {
         v: 1,
         id: active?.id ?? newId(),
@@ -268,6 +361,7 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
         year: yearOf(title, due),
         due,
         ...base,
+        excluded: [],
         // The admin who set the deadline receives the collector's list; a later change by another admin keeps it.
         setBy: active?.setBy ?? a.setBy,
         createdAt: active?.createdAt ?? t,
@@ -276,17 +370,23 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
         state: 'active',
         plan,
       };
+      // The roster first (an older record's exclusions become the roster's first version), then the deadline.
+      const prior = await rosterOf(a.chatId, current);
+      const intent: RosterIntent = s.excluded
+        ? { self: a.roster?.self ?? 'default', shown: [...new Set([...prior.roster.excluded, ...s.excluded])], selected: s.excluded }
+        : (a.roster ?? { self: 'default' });
       if (!(await store.save(storedRev, next))) continue;
+      const written = await rosters.update(a.chatId, (r) => applyRoster(prior.rev === -1 ? prior.roster : r, intent, a.setBy, active === null));
       await schedule(active, next);
-      return { ok: true, deadline: next, changed: active !== null };
+      return { ok: true, deadline: next, changed: active !== null, roster: written?.roster ?? prior.roster };
     }
     return { ok: false, reason: 'conflict' };
   }
 
-  async function closeOrCancel(chatId: string, state: 'closed' | 'cancelled', id?: string): Promise<Deadline | null> {
+  async function closeOrCancel(chatId: string, state: 'closed' | 'cancelled', id?: string, rev?: number): Promise<Deadline | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await store.get(chatId);
-      if (current?.state !== 'active' || (id && current.id !== id)) return null;
+      if (current?.state !== 'active' || (id && current.id !== id) || (rev !== undefined && current.rev !== rev)) return null;
       const next: Deadline = { ...current, state, rev: current.rev + 1, updatedAt: now() };
       if (!(await store.save(current.rev, next))) continue;
       if (state === 'cancelled') await schedule(current, next);
@@ -295,12 +395,19 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     return null;
   }
 
-  async function progress(d: Deadline): Promise<Progress> {
-    return progressOf({ members: await members(d.chatId), excluded: d.excluded, tenantKey: d.tenantKey, year: d.year, statusOf });
+  async function progressWith(d: Deadline, list: ReadonlyArray<{ openId: string; name: string }>): Promise<{ p: Progress; roster: Roster }> {
+    const { roster } = await rosterOf(d.chatId, d);
+    const p = await progressOf({ members: list, excluded: roster.excluded, tenantKey: d.tenantKey, year: d.year, statusOf });
+    return { p, roster };
   }
 
-  function view(d: Deadline): DeadlineView {
+  async function progress(d: Deadline): Promise<Progress> {
+    return (await progressWith(d, await members(d.chatId))).p;
+  }
+
+  function view(d: Deadline, roster: Roster, list: ReadonlyArray<{ openId: string }>): DeadlineView {
     const t = now();
+    const ids = new Set(list.map((m) => m.openId));
     return {
       title: d.title,
       dueText: formatDue(d.due, tz),
@@ -309,7 +416,8 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       workdaysOnly: d.workdaysOnly,
       mention: d.mention,
       private: d.private,
-      excludedCount: d.excluded.length,
+      excludedCount: roster.excluded.filter((id) => ids.has(id)).length,
+      setterExcluded: roster.excluded.includes(d.setBy),
     };
   }
 
@@ -326,6 +434,20 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       closed,
       done: p.people.filter((x) => x.status.state === 'done').map(line),
       missing: p.people.filter((x) => x.status.state !== 'done').map(line),
+      exportOf: { chatId: d.chatId, deadlineId: d.id },
+    });
+  }
+
+  /** The announcement of a set or changed deadline: always a new message at the bottom of the group. */
+  async function announce(d: Deadline, changed: boolean): Promise<void> {
+    const list = await members(d.chatId);
+    const { p, roster } = await progressWith(d, list);
+    await deps.port.sendMessage({
+      receiveIdType: 'chat_id',
+      receiveId: d.chatId,
+      msgType: 'interactive',
+      content: deadlineCard(view(d, roster, list), p, changed),
+      uuid: sendUuid(d.id, `announce.${d.rev}`),
     });
   }
 
@@ -370,14 +492,19 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     return deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: openId, msgType: 'interactive', content: card, uuid });
   };
 
-  async function processNudge(data: NudgeJobData, asOf?: number): Promise<NudgeOutcome> {
+  /** Why a nudge can no longer be sent at `t`: more than GRACE_MS late, or the deadline has passed. */
+  function tooLate(d: Deadline, entry: PlannedNudge, t: number): boolean {
+    return entry.kind === 'nudge' && (t > entry.at + GRACE_MS || t >= d.due);
+  }
+
+  async function processNudge(data: NudgeJobData): Promise<NudgeOutcome> {
     const d = await store.get(data.c);
     if (!d || d.id !== data.d || d.state !== 'active') return 'stale';
     const entry = d.plan.find((p) => p.id === data.n);
     if (!entry) return 'stale';
-    const t = asOf ?? now();
-    if (t > entry.at + LATE_MS) {
-      log.warn({ chatId: d.chatId, deadlineId: d.id, nudge: entry.id, lateMs: t - entry.at }, 'nudge more than an hour late; dropped');
+    const t = now();
+    if (tooLate(d, entry, t)) {
+      log.warn({ chatId: d.chatId, deadlineId: d.id, nudge: entry.id, lateMs: t - entry.at }, 'nudge too late (past its grace period or the deadline); dropped');
       return 'late';
     }
     if (t < entry.at - EARLY_MS) throw new Error(`nudge ${entry.id} ran ${entry.at - t} ms before its time`);
@@ -448,34 +575,42 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     return 'summary';
   }
 
+  /** Re-times (or adds) the job of one planned step to fire at its moment by the bot's clock (now, if overdue). */
+  async function alignJob(d: Deadline, p: PlannedNudge, t: number): Promise<void> {
+    const id = nudgeJobId(d.id, p.id);
+    const job = await deps.jobs.queue.getJob(id);
+    if (!job) {
+      await enqueue(d, p, t);
+      return;
+    }
+    if ((await job.getState()) !== 'delayed') return;
+    // The delayed set is ordered by real time; the bot's clock may have moved (a restart after downtime, the
+    // playground's clock jump): from now on the job fires when the bot's clock reaches its moment.
+    await job.changeDelay(Math.max(0, p.at - t)).catch(() => undefined);
+  }
+
   async function reconcile(): Promise<number> {
     let n = 0;
     const t = now();
     for (const chatId of await store.activeChats()) {
       const d = await store.get(chatId);
-      if (d?.state !== 'active') continue;
+      if (d?.state !== 'active') {
+        if (!d) await deps.redis.srem(DeadlineStore.activeKey, chatId);
+        continue;
+      }
       for (const p of d.plan) {
-        if (p.at + LATE_MS <= t) continue;
-        await enqueue(d, p, t);
+        if (await store.isSent(d.id, p.kind === 'summary' ? `${p.id}.admin` : p.id)) continue;
+        if (tooLate(d, p, t)) {
+          // Never sent: its moment is gone. The summary is never too late.
+          await deps.jobs.remove(nudgeJobId(d.id, p.id)).catch(() => undefined);
+          log.info({ chatId, deadlineId: d.id, nudge: p.id, lateMs: t - p.at }, 'missed nudge dropped (bot was down or the clock moved)');
+          continue;
+        }
+        await alignJob(d, p, t);
         n++;
       }
     }
     return n;
-  }
-
-  async function replay(from: number, to: number): Promise<number> {
-    const due: Array<{ data: NudgeJobData; at: number }> = [];
-    for (const chatId of await store.activeChats()) {
-      const d = await store.get(chatId);
-      if (d?.state !== 'active') continue;
-      for (const p of d.plan) if (p.at > from && p.at <= to) due.push({ data: { c: d.chatId, d: d.id, n: p.id }, at: p.at });
-    }
-    due.sort((a, b) => a.at - b.at);
-    for (const x of due) {
-      await processNudge(x.data, x.at);
-      await deps.jobs.remove(nudgeJobId(x.data.d, x.data.n)).catch(() => undefined);
-    }
-    return due.length;
   }
 
   // ---- Commands ---------------------------------------------------------------------------------------
@@ -490,40 +625,82 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     });
   }
 
-  async function formCard(d: Deadline | null, chatId: string): Promise<object> {
-    const t = now();
-    const list = await members(chatId);
-    if (d) {
-      const lp = localParts(d.due, tz);
-      return deadlineFormCard({
-        modify: true,
-        title: d.title,
-        day: dayOf(d.due, tz),
-        time: hhmm(lp.hour, lp.minute),
-        offsets: d.offsets,
-        workdaysOnly: d.workdaysOnly,
-        mention: d.mention,
-        private: d.private,
-        members: list,
-        excluded: d.excluded,
-        rev: d.rev,
-      });
-    }
-    // A suggested due day two weeks ahead (on a workday), 18:00.
-    let day = dayOf(t + 14 * 86_400_000, tz);
-    for (let i = 0; i < 10 && !calendar.isWorkday(day); i++) day = dayOf(zonedMs(day, 12, 0, tz) + 86_400_000, tz);
+  /** Form values to show: a deadline's, or settings waiting for confirmation, or the defaults of a new one. */
+  interface FormPrefill {
+    title: string;
+    due: number;
+    offsets: readonly number[];
+    workdaysOnly: boolean;
+    mention: boolean;
+    private: boolean;
+  }
+
+  function suggestedDue(): number {
+    // Two weeks ahead (on a workday), 18:00.
+    const e = example();
+    return zonedMs(e.full, DEFAULT_DUE_HOUR, DEFAULT_DUE_MINUTE, tz);
+  }
+
+  async function formCard(chatId: string, requesterId: string, o: { note?: string; prefill?: FormPrefill } = {}): Promise<object> {
+    const current = await store.get(chatId);
+    const active = current?.state === 'active' ? current : null;
+    const [list, rev, r] = await Promise.all([members(chatId), storedRevOf(chatId, current), rosterOf(chatId, current)]);
+    const fill: FormPrefill = o.prefill ??
+      active ?? {
+        title: defaultTitle(now()),
+        due: suggestedDue(),
+        offsets: DEFAULT_OFFSETS,
+        workdaysOnly: true,
+        mention: false,
+        private: true,
+      };
+    const lp = localParts(fill.due, tz);
+    const name = list.find((m) => m.openId === requesterId)?.name ?? '';
     return deadlineFormCard({
-      modify: false,
-      title: defaultTitle(t),
-      day,
-      time: hhmm(DEFAULT_DUE_HOUR, DEFAULT_DUE_MINUTE),
-      offsets: DEFAULT_OFFSETS,
-      workdaysOnly: true,
-      mention: false,
-      private: true,
+      modify: active !== null,
+      title: fill.title,
+      day: dayOf(fill.due, tz),
+      time: hhmm(lp.hour, lp.minute),
+      offsets: fill.offsets,
+      workdaysOnly: fill.workdaysOnly,
+      mention: fill.mention,
+      private: fill.private,
       members: list,
-      excluded: [],
-      rev: -1,
+      excluded: r.roster.excluded,
+      rev,
+      rosterRev: r.rev,
+      requester: { openId: requesterId, name },
+      // A running deadline: whether they are counted now; a new one: only if they asked to be before.
+      includeSelf: active ? !r.roster.excluded.includes(requesterId) : r.roster.included.includes(requesterId),
+      titleExample: defaultTitle(now()),
+      ...(o.note ? { note: o.note } : {}),
+    });
+  }
+
+  function leftText(ms: number): string {
+    const h = Math.round(ms / 3600_000);
+    return h < 1 ? '不到 1 小时' : `约 ${h} 小时`;
+  }
+
+  /**
+   * Settings that move the deadline to less than 24 hours away wait for confirmation: stores them and returns
+   * the confirmation card. Null when no confirmation is needed.
+   */
+  async function confirmIfNear(p: Omit<Pending, 'v'>, active: Deadline | null): Promise<object | null> {
+    const due = p.settings.due;
+    const t = now();
+    if (due - t >= CONFIRM_WITHIN_MS || (active && active.due === due)) return null;
+    const id = newId();
+    await pendings.put(id, { v: 1, ...p });
+    const offsets = normalizeOffsets(p.settings.offsets ?? active?.offsets ?? DEFAULT_OFFSETS);
+    const plan = planNudges({ due, offsets, workdaysOnly: p.settings.workdaysOnly ?? active?.workdaysOnly ?? true, tz, calendar });
+    return confirmSetCard({
+      title: cleanTitle(p.settings.title ?? '') ?? active?.title ?? defaultTitle(due),
+      dueText: formatDue(due, tz),
+      leftText: leftText(due - t),
+      nudgeDays: plan.filter((x) => x.kind === 'nudge' && x.at > t).map((x) => formatDay(x.day)),
+      changed: active !== null,
+      pendingId: id,
     });
   }
 
@@ -531,6 +708,10 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     if (ev.chatType === 'p2p' || (ev.messageType !== 'text' && ev.messageType !== 'post')) return false;
     const cmd = parseCommand(ev.text, now(), tz);
     if (!cmd) return false;
+    if (cmd.kind === 'help') {
+      await reply(ev, { text: DL_TEXT.help(example()) });
+      return true;
+    }
     const needsAdmin = cmd.kind !== 'progress';
     if (needsAdmin && !(await isAdmin(ev.chatId, ev.senderOpenId))) {
       await reply(ev, { text: DL_TEXT.notAdmin });
@@ -545,29 +726,50 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
           await reply(ev, { text: DL_TEXT.noActiveDeadline });
           return true;
         }
-        await reply(ev, await formCard(active, ev.chatId), 'interactive');
+        await reply(ev, await formCard(ev.chatId, ev.senderOpenId), 'interactive');
         return true;
       case 'badDate':
-        await reply(ev, { text: DL_TEXT.badDate });
+        await reply(ev, { text: dueText(cmd.reason) });
         return true;
       case 'set': {
-        const r = await upsert({
-          tenantKey: ev.tenantKey,
-          chatId: ev.chatId,
-          setBy: ev.senderOpenId,
-          settings: { due: cmd.due, ...(cmd.title ? { title: cmd.title } : {}) },
-        });
-        if (!r.ok) {
-          await reply(ev, { text: r.reason === 'bad-due' ? DL_TEXT.badDate : DL_TEXT.conflict });
+        const settings = { due: cmd.due, ...(cmd.title ? { title: cmd.title } : {}) };
+        const rev = await storedRevOf(ev.chatId, current);
+        const confirm = await confirmIfNear(
+          { chatId: ev.chatId, tenantKey: ev.tenantKey, by: ev.senderOpenId, rev, settings },
+          active,
+        );
+        if (confirm) {
+          await reply(ev, confirm, 'interactive');
           return true;
         }
-        const p = await progress(r.deadline);
-        await reply(ev, deadlineCard(view(r.deadline), p, r.changed), 'interactive');
+        const r = await upsert({ tenantKey: ev.tenantKey, chatId: ev.chatId, setBy: ev.senderOpenId, settings, expectedRev: rev });
+        if (!r.ok) {
+          await reply(ev, { text: r.reason === 'bad-due' ? dueText(dueError(cmd.due, now()) ?? 'unreadable') : DL_TEXT.conflict });
+          return true;
+        }
+        // A reply is a new message at the bottom of the group: the announcement itself.
+        const list = await members(ev.chatId);
+        const { p, roster } = await progressWith(r.deadline, list);
+        await reply(ev, deadlineCard(view(r.deadline, roster, list), p, r.changed), 'interactive');
         return true;
       }
       case 'cancel': {
-        const done = active ? await closeOrCancel(ev.chatId, 'cancelled') : null;
-        await reply(ev, { text: done ? DL_TEXT.cancelled(done.title) : DL_TEXT.noActiveDeadline });
+        if (!active) {
+          await reply(ev, { text: DL_TEXT.noActiveDeadline });
+          return true;
+        }
+        const t = now();
+        await reply(
+          ev,
+          confirmCancelCard({
+            title: active.title,
+            dueText: formatDue(active.due, tz),
+            pendingNudges: active.plan.filter((p) => p.kind === 'nudge' && p.at > t).length,
+            deadlineId: active.id,
+            rev: active.rev,
+          }),
+          'interactive',
+        );
         return true;
       }
       case 'progress': {
@@ -606,22 +808,31 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       }
       case 'exclude':
       case 'include': {
-        if (!active) {
-          await reply(ev, { text: DL_TEXT.needDeadlineFirst });
-          return true;
-        }
         const me = await bot();
-        const ids = [...new Set(ev.mentions.map((m) => m.openId ?? '').filter((id) => id && id !== me))];
-        if (ids.length === 0) {
+        const people = ev.mentions.filter((m, i, all) => m.openId && m.openId !== me && all.findIndex((x) => x.openId === m.openId) === i);
+        if (people.length === 0) {
           await reply(ev, { text: cmd.kind === 'exclude' ? DL_TEXT.excludeUsage : DL_TEXT.includeUsage });
           return true;
         }
-        const excluded =
-          cmd.kind === 'exclude' ? [...new Set([...active.excluded, ...ids])] : active.excluded.filter((id) => !ids.includes(id));
-        const r = await upsert({ tenantKey: ev.tenantKey, chatId: ev.chatId, setBy: ev.senderOpenId, settings: { excluded } });
-        await reply(ev, {
-          text: !r.ok ? DL_TEXT.conflict : cmd.kind === 'exclude' ? DL_TEXT.excluded(ids.length) : DL_TEXT.included(ids.length),
+        const ids = people.map((m) => m.openId as string);
+        const prior = await rosterOf(ev.chatId, current);
+        const written = await rosters.update(ev.chatId, (r) => {
+          const base = prior.rev === -1 ? prior.roster : r;
+          const ex = new Set(base.excluded);
+          const inc = new Set(base.included);
+          for (const id of ids) {
+            if (cmd.kind === 'exclude') {
+              ex.add(id);
+              inc.delete(id);
+            } else {
+              ex.delete(id);
+              inc.add(id);
+            }
+          }
+          return { v: 1, excluded: [...ex], included: [...inc] };
         });
+        const names = people.map((m) => m.name || '该同志').join('、');
+        await reply(ev, { text: !written ? DL_TEXT.conflict : cmd.kind === 'exclude' ? DL_TEXT.excluded(names) : DL_TEXT.included(names) });
         return true;
       }
     }
@@ -630,20 +841,26 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
   // ---- Card actions -----------------------------------------------------------------------------------
 
   const toast = (type: 'info' | 'success' | 'error' | 'warning', content: string) => ({ toast: { type, content } });
+  const raw = (data: object) => ({ card: { type: 'raw' as const, data } });
 
-  function formSettings(form: Record<string, unknown>, active: Deadline | null): DeadlineSettings | null {
+  /** The settings and roster intent a submitted form asks for; an error when the date is missing or unusable. */
+  function formSettings(
+    form: Record<string, unknown>,
+    active: Deadline | null,
+    shown: string[] | undefined,
+  ): { settings: DeadlineSettings & { due: number }; intent: RosterIntent } | { error: DueError | 'missing' } {
     const day = pickerDay(form[FORM_FIELDS.day]);
-    if (!day) return null;
+    if (!day) return { error: 'missing' };
     const time = parseHhmm(form[FORM_FIELDS.time]) ?? (active ? localParts(active.due, tz) : { hour: DEFAULT_DUE_HOUR, minute: DEFAULT_DUE_MINUTE });
     const due = zonedMs(day, time.hour, time.minute, tz);
-    const s: DeadlineSettings = { due };
+    const err = dueError(due, now());
+    if (err) return { error: err };
+    const s: DeadlineSettings & { due: number } = { due };
     const title = typeof form[FORM_FIELDS.title] === 'string' ? cleanTitle(form[FORM_FIELDS.title] as string) : undefined;
     s.title = title ?? defaultTitle(due);
     // A field the client did not send as an array (untouched, or not on the card) keeps its current value.
     const offs = form[FORM_FIELDS.offsets];
     if (Array.isArray(offs)) s.offsets = offs.map(Number).filter((n) => Number.isInteger(n));
-    const ex = form[FORM_FIELDS.exclude];
-    if (Array.isArray(ex)) s.excluded = ex.filter((x): x is string => typeof x === 'string' && x.length > 0);
     const bool = (k: string): boolean | undefined => (typeof form[k] === 'boolean' ? (form[k] as boolean) : undefined);
     const wd = bool(FORM_FIELDS.workdays);
     if (wd !== undefined) s.workdaysOnly = wd;
@@ -651,7 +868,104 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     if (at !== undefined) s.mention = at;
     const dm = bool(FORM_FIELDS.private);
     if (dm !== undefined) s.private = dm;
-    return s;
+    const self = bool(FORM_FIELDS.self);
+    const intent: RosterIntent = { self: self === undefined ? 'default' : self ? 'include' : 'exclude' };
+    const ex = form[FORM_FIELDS.exclude];
+    if (Array.isArray(ex) && shown) {
+      const shownSet = new Set(shown);
+      intent.shown = shown;
+      intent.selected = ex.filter((x): x is string => typeof x === 'string' && shownSet.has(x));
+    }
+    return { settings: s, intent };
+  }
+
+  const errorToast = (e: DueError | 'missing') =>
+    toast('error', e === 'past' ? DL_TEXT.pastToast : e === 'far' ? DL_TEXT.farToast : DL_TEXT.badForm);
+
+  /** Applies settings (after the checks and, where needed, the confirmation) and announces them. */
+  async function apply(a: {
+    tenantKey: string;
+    chatId: string;
+    by: string;
+    settings: DeadlineSettings & { due: number };
+    intent: RosterIntent;
+    rev: number;
+  }): Promise<CallbackAnswer> {
+    const r = await upsert({ tenantKey: a.tenantKey, chatId: a.chatId, setBy: a.by, settings: a.settings, expectedRev: a.rev, roster: a.intent });
+    if (!r.ok) return r.reason === 'bad-due' ? errorToast(dueError(a.settings.due, now()) ?? 'missing') : toast('warning', DL_TEXT.conflict);
+    await announce(r.deadline, r.changed);
+    return { ...toast('success', DL_TEXT.saved), ...raw(setNoteCard({ title: r.deadline.title, dueText: formatDue(r.deadline.due, tz), changed: r.changed })) };
+  }
+
+  async function onSet(ev: CardActionEvent, chatId: string, v: { r?: number; g?: number; q?: string }): Promise<CallbackAnswer> {
+    const current = await store.get(chatId);
+    const active = current?.state === 'active' ? current : null;
+    const [rev, r] = await Promise.all([storedRevOf(chatId, current), rosterOf(chatId, current)]);
+    if ((v.r !== undefined && v.r !== rev) || (v.g !== undefined && v.g !== r.rev)) {
+      return { ...toast('warning', DL_TEXT.staleForm), ...raw(await formCard(chatId, ev.operatorOpenId)) };
+    }
+    const list = await members(chatId);
+    const shown = list.length - (v.q ? 1 : 0) <= FORM_MAX_MEMBERS ? list.map((m) => m.openId).filter((id) => id !== v.q) : undefined;
+    const f = formSettings(ev.formValue ?? {}, active, shown);
+    if ('error' in f) return errorToast(f.error);
+    const confirm = await confirmIfNear(
+      { chatId, tenantKey: ev.tenantKey, by: ev.operatorOpenId, rev, settings: f.settings, intent: f.intent },
+      active,
+    );
+    if (confirm) return { ...toast('info', DL_TEXT.confirmFirst), ...raw(confirm) };
+    return apply({ tenantKey: ev.tenantKey, chatId, by: ev.operatorOpenId, settings: f.settings, intent: f.intent, rev });
+  }
+
+  async function onConfirm(ev: CardActionEvent, chatId: string, pendingId: string, ok: boolean): Promise<CallbackAnswer> {
+    const p = await pendings.get(pendingId);
+    if (!p || p.chatId !== chatId) return { ...toast('warning', DL_TEXT.confirmExpired), ...raw(noteCard('确认已失效', DL_TEXT.confirmExpired)) };
+    const current = await store.get(chatId);
+    const rev = await storedRevOf(chatId, current);
+    if (rev !== p.rev) {
+      await pendings.delete(pendingId);
+      return { ...toast('warning', DL_TEXT.staleConfirm), ...raw(await formCard(chatId, ev.operatorOpenId, { note: DL_TEXT.staleForm })) };
+    }
+    const settings = { ...p.settings };
+    const prefill: FormPrefill = {
+      title: settings.title ?? current?.title ?? defaultTitle(settings.due),
+      due: settings.due,
+      offsets: settings.offsets ?? current?.offsets ?? DEFAULT_OFFSETS,
+      workdaysOnly: settings.workdaysOnly ?? current?.workdaysOnly ?? true,
+      mention: settings.mention ?? current?.mention ?? false,
+      private: settings.private ?? current?.private ?? true,
+    };
+    if (!ok) {
+      await pendings.delete(pendingId);
+      return raw(await formCard(chatId, ev.operatorOpenId, { prefill }));
+    }
+    const err = dueError(settings.due, now());
+    if (err) {
+      await pendings.delete(pendingId);
+      return { ...errorToast(err), ...raw(await formCard(chatId, ev.operatorOpenId, { prefill })) };
+    }
+    // The admin who asked sets it (and is the one the roster intent is about); any admin may confirm.
+    const answer = await apply({ tenantKey: p.tenantKey, chatId, by: p.by, settings, intent: p.intent ?? { self: 'default' }, rev: p.rev });
+    await pendings.delete(pendingId);
+    return answer;
+  }
+
+  async function onCancel(chatId: string, v: { d?: string; r?: number }, confirmed: boolean): Promise<CallbackAnswer> {
+    const current = await store.get(chatId);
+    if (current?.state !== 'active' || current.id !== v.d || current.rev !== v.r) {
+      return { ...toast('warning', DL_TEXT.staleConfirm), ...raw(noteCard('确认已失效', DL_TEXT.staleConfirm)) };
+    }
+    if (!confirmed) return { ...toast('info', DL_TEXT.kept), ...raw(noteCard('已保留截止时间', DL_TEXT.kept)) };
+    const done = await closeOrCancel(chatId, 'cancelled', current.id, current.rev);
+    if (!done) return { ...toast('warning', DL_TEXT.staleConfirm), ...raw(noteCard('确认已失效', DL_TEXT.staleConfirm)) };
+    // The note replaces the confirmation; the cancellation itself is a new message at the bottom of the group.
+    await deps.port.sendMessage({
+      receiveIdType: 'chat_id',
+      receiveId: chatId,
+      msgType: 'text',
+      content: { text: DL_TEXT.cancelled(done.title) },
+      uuid: sendUuid(done.id, 'cancelled'),
+    });
+    return { ...toast('success', DL_TEXT.cancelledToast), ...raw(noteCard('已取消截止时间', DL_TEXT.cancelledNote(done.title))) };
   }
 
   async function onAction(ev: CardActionEvent): Promise<CallbackAnswer> {
@@ -661,7 +975,7 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     switch (v.a) {
       case 'go': {
         const card = await deps.openWalkthrough(ev.tenantKey, ev.operatorOpenId);
-        if (v.p === 1) return { card: { type: 'raw', data: card } };
+        if (v.p === 1) return raw(card);
         await deps.port.sendMessage({
           receiveIdType: 'open_id',
           receiveId: ev.operatorOpenId,
@@ -676,28 +990,40 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
         await store.mute(v.d, ev.operatorOpenId);
         const d = await store.get(v.c);
         const title = d && d.id === v.d ? d.title : '述职报告';
-        return { ...toast('success', DL_TEXT.muted), card: { type: 'raw', data: mutedCard(title) } };
+        return { ...toast('success', DL_TEXT.muted), ...raw(mutedCard(title)) };
       }
-      case 'set': {
+      case 'csv': {
+        if (!v.c || !v.d) return toast('warning', DL_TEXT.badAction);
+        if (!(await isAdmin(v.c, ev.operatorOpenId))) return toast('warning', DL_TEXT.notAdminToast);
+        const data: ExportJobData = { c: v.c, d: v.d, u: ev.operatorOpenId, e: ev.eventId };
+        await deps.jobs.enqueue(EXPORT_JOB, data, { jobId: safeJobId('dlcsv', ev.eventId), attempts: 5, backoffMs: 3000 });
+        return toast('success', DL_TEXT.exporting);
+      }
+      default: {
+        // Group cards: the chat is where the card is.
         const chatId = ev.chatId;
         if (!chatId) return toast('warning', DL_TEXT.badAction);
         if (!(await isAdmin(chatId, ev.operatorOpenId))) return toast('warning', DL_TEXT.notAdminToast);
-        const current = await store.get(chatId);
-        const active = current?.state === 'active' ? current : null;
-        const settings = formSettings(ev.formValue ?? {}, active);
-        if (!settings) return toast('error', DL_TEXT.badForm);
-        const r = await upsert({
-          tenantKey: ev.tenantKey,
-          chatId,
-          setBy: ev.operatorOpenId,
-          settings,
-          ...(v.r === undefined ? {} : { expectedRev: v.r }),
-        });
-        if (!r.ok) return toast(r.reason === 'bad-due' ? 'error' : 'warning', r.reason === 'bad-due' ? DL_TEXT.badForm : DL_TEXT.conflict);
-        const p = await progress(r.deadline);
-        return { ...toast('success', DL_TEXT.saved), card: { type: 'raw', data: deadlineCard(view(r.deadline), p, r.changed) } };
+        if (v.a === 'set') return onSet(ev, chatId, v);
+        if (v.a === 'ok' || v.a === 'redo') return v.x ? onConfirm(ev, chatId, v.x, v.a === 'ok') : toast('warning', DL_TEXT.badAction);
+        return onCancel(chatId, v, v.a === 'cx');
       }
     }
+  }
+
+  // ---- The CSV export ---------------------------------------------------------------------------------
+
+  async function runExport(j: ExportJobData): Promise<void> {
+    const d = await store.get(j.c);
+    const uuid = (what: string) => sendUuid(j.d, `csv.${what}.${j.e}`);
+    if (!d || d.id !== j.d) {
+      await deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: j.u, msgType: 'text', content: { text: DL_TEXT.exportNone }, uuid: uuid('none') });
+      return;
+    }
+    const [p, chat] = await Promise.all([progress(d), chatInfo(d.chatId)]);
+    const data = collectorCsv(p.people, (ms) => formatDue(ms, tz).replace(/（.*?）/, ' '));
+    const { fileKey } = await deps.port.uploadFile({ fileName: safeFileName(`${d.title}-${chat.name}-收取情况.csv`), fileType: 'stream', data });
+    await deps.port.sendMessage({ receiveIdType: 'open_id', receiveId: j.u, msgType: 'file', content: { file_key: fileKey }, uuid: uuid('file') });
   }
 
   const feature: Feature = {
@@ -705,8 +1031,9 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     onMessage,
     actionKinds: ['dl'],
     onAction,
-    jobNames: [NUDGE_JOB],
+    jobNames: [NUDGE_JOB, EXPORT_JOB],
     async process(name, data) {
+      if (name === EXPORT_JOB) return runExport(data as ExportJobData);
       if (name !== NUDGE_JOB) throw new Error(`deadlines: unknown job ${name}`);
       const outcome = await processNudge(data as NudgeJobData);
       if (outcome !== 'sent' && outcome !== 'summary') log.info({ job: data, outcome }, 'nudge job finished without a nudge');
@@ -720,8 +1047,9 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     get: (chatId) => store.get(chatId),
     progress,
     processNudge,
-    replay,
+    replay: () => reconcile(),
     reconcile,
     store,
+    rosters,
   };
 }

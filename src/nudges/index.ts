@@ -5,15 +5,20 @@ export {
   type DeadlineDeps,
   type DeadlineFeature,
   type DeadlineSettings,
-  LATE_MS,
+  applyRoster,
+  CONFIRM_WITHIN_MS,
+  EXPORT_JOB,
+  GRACE_MS,
   NUDGE_JOB,
   type NudgeJobData,
   type NudgeOutcome,
+  type RosterIntent,
   nudgeJobId,
   sendUuid,
   type UpsertResult,
 } from './feature.ts';
-export { parseCommand, parseDue, type Command } from './parse.ts';
+export { parseCommand, parseDue, readDue, type Command, type DueError } from './parse.ts';
 export { DEFAULT_OFFSETS, type PlannedNudge, planNudges } from './plan.ts';
 export { type PersonStatus, type Progress, progressOf, reportStatusSource, type StatusSource } from './progress.ts';
-export { type Deadline, DeadlineStore } from './store.ts';
+export { type Deadline, DeadlineStore, type Roster, RosterStore } from './store.ts';
+export { DL_TEXT, deadlineExample, type DeadlineExample } from './texts.ts';

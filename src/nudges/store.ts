@@ -1,6 +1,7 @@
 // Deadlines in Redis: one per group chat, versioned JSON written with compare-and-set, with its nudge plan;
-// an index of active deadlines (for reconcile after a restart); the per-deadline "不再提醒" set; and the
-// "sent" markers that make every nudge go out at most once across instances and retries.
+// an index of active deadlines (for reconcile after a restart); the per-deadline "不再提醒" set; the "sent"
+// markers that make every nudge go out at most once across instances and retries; the group's roster (who is
+// not counted, kept from one deadline to the next); and settings waiting for an admin's confirmation.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KEY_PREFIX } from '../store/redis.ts';
@@ -32,8 +33,8 @@ export const deadlineSchema = z.object({
   mention: z.boolean(),
   /** Missing people also get a private nudge. */
   private: z.boolean(),
-  /** Open ids an admin excluded (not expected, not reminded). */
-  excluded: z.array(z.string().max(128)).max(1000),
+  /** Unused since the group's roster (RosterStore) holds the exclusions; read for the roster's first version. */
+  excluded: z.array(z.string().max(128)).max(1000).default([]),
   setBy: z.string().min(1).max(128),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -136,5 +137,119 @@ export class DeadlineStore {
 
   async isSent(deadlineId: string, step: string): Promise<boolean> {
     return (await this.redis.get(DeadlineStore.markKey(deadlineId, step))) === 'sent';
+  }
+}
+
+/** Who a group does not count (kept per group, carried to its next deadline). */
+export const rosterSchema = z.object({
+  v: z.literal(1),
+  /** Not expected, not reminded. */
+  excluded: z.array(z.string().max(128)).max(1000),
+  /**
+   * Included on purpose (恢复 @某某, or an admin who ticked "将本人纳入统计"): the admin who sets a deadline is
+   * excluded by default, unless listed here.
+   */
+  included: z.array(z.string().max(128)).max(1000),
+});
+export type Roster = z.infer<typeof rosterSchema>;
+
+export const EMPTY_ROSTER: Roster = { v: 1, excluded: [], included: [] };
+
+/** The roster of each group chat, versioned (its revision goes into the form, which expires when it changes). */
+export class RosterStore {
+  private readonly store: VersionedStore<Roster>;
+  constructor(redis: Redis) {
+    this.store = new VersionedStore(redis, rosterSchema, DEADLINE_TTL_MS);
+  }
+
+  static key(chatId: string): string {
+    return `${KEY_PREFIX}dl:roster:${chatId}`;
+  }
+
+  /** The roster and its revision; -1 when the group has none yet (or an unreadable one, which is replaced). */
+  async get(chatId: string): Promise<{ roster: Roster; rev: number; stored: number | null }> {
+    const r = await this.store.get(RosterStore.key(chatId));
+    if (!r) return { roster: EMPTY_ROSTER, rev: -1, stored: null };
+    if ('invalid' in r && r.invalid) return { roster: EMPTY_ROSTER, rev: -1, stored: r.rev };
+    return { roster: (r as { value: Roster }).value, rev: r.rev, stored: r.rev };
+  }
+
+  /**
+   * Applies `change` with compare-and-set, retried; the new roster and revision, or null after contention (or,
+   * with `expectedRev`, when the roster is no longer at that revision: nothing is written).
+   */
+  async update(chatId: string, change: (r: Roster) => Roster, expectedRev?: number): Promise<{ roster: Roster; rev: number } | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await this.get(chatId);
+      if (expectedRev !== undefined && cur.rev !== expectedRev) return null;
+      const next = normalizeRoster(change(cur.roster));
+      const rev = (cur.stored ?? -1) + 1;
+      if (await this.store.cas(RosterStore.key(chatId), cur.stored, next, rev)) return { roster: next, rev };
+    }
+    return null;
+  }
+}
+
+export function normalizeRoster(r: Roster): Roster {
+  const excluded = [...new Set(r.excluded.filter(Boolean))].slice(0, 1000);
+  const ex = new Set(excluded);
+  const included = [...new Set(r.included.filter((id) => id && !ex.has(id)))].slice(0, 1000);
+  return { v: 1, excluded, included };
+}
+
+/** Settings of a deadline less than 24 hours away, waiting for an admin's 确认发布 (a day at most). */
+export const pendingSchema = z.object({
+  v: z.literal(1),
+  chatId: z.string().min(1).max(128),
+  tenantKey: z.string().max(128),
+  /** Who asked: the setter of a new deadline (any admin may confirm). */
+  by: z.string().min(1).max(128),
+  /** The deadline's stored revision when the settings were made (-1: none): a change since voids them. */
+  rev: z.number().int().min(-1),
+  settings: z.object({
+    title: z.string().max(60).optional(),
+    due: z.number(),
+    offsets: z.array(z.number().int().min(0).max(60)).max(10).optional(),
+    workdaysOnly: z.boolean().optional(),
+    mention: z.boolean().optional(),
+    private: z.boolean().optional(),
+  }),
+  /** What the form asked for the roster (feature.ts RosterIntent); absent: the default. */
+  intent: z
+    .object({
+      self: z.enum(['include', 'exclude', 'default']),
+      shown: z.array(z.string().max(128)).max(1000).optional(),
+      selected: z.array(z.string().max(128)).max(1000).optional(),
+    })
+    .optional(),
+});
+export type Pending = z.infer<typeof pendingSchema>;
+
+const PENDING_TTL_S = 24 * 3600;
+
+export class PendingStore {
+  constructor(private readonly redis: Redis) {}
+
+  private static key(id: string): string {
+    return `${KEY_PREFIX}dl:pending:${id}`;
+  }
+
+  async put(id: string, p: Pending): Promise<void> {
+    await this.redis.set(PendingStore.key(id), JSON.stringify(p), 'EX', PENDING_TTL_S);
+  }
+
+  async get(id: string): Promise<Pending | null> {
+    const raw = await this.redis.get(PendingStore.key(id));
+    if (!raw) return null;
+    try {
+      const r = pendingSchema.safeParse(JSON.parse(raw));
+      return r.success ? r.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.redis.del(PendingStore.key(id));
   }
 }

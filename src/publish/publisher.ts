@@ -17,6 +17,7 @@ import { type Jobs, safeJobId } from '../jobs/queue.ts';
 import type { BotLogger } from '../bot/index.ts';
 import type { CardActionEvent, Publisher } from '../bot/feature.ts';
 import { composeReport } from '../report/compose.ts';
+import { isReportComplete } from '../report/completeness.ts';
 import { DUTY_REPORT } from '../report/template.ts';
 import { renderCard, type Session, toReportAnswers } from '../report/walkthrough.ts';
 import type { ReportTree } from '../report/types.ts';
@@ -291,7 +292,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       }
       const url = docUrl(result.documentId);
       const at = now();
-      await markSubmitted(deps.redis, s.tenantKey, s.openId, s.year, { at, url, documentId: result.documentId });
+      const complete = isReportComplete(tree, DUTY_REPORT);
+      await markSubmitted(deps.redis, s.tenantKey, s.openId, s.year, { at, url, documentId: result.documentId, complete });
       await store.update(s.id, s.rev, { documentId: result.documentId, url });
       await showResult(
         st,

@@ -1,5 +1,5 @@
 // The yearly "submitted" mark of a report: when it was published and where. Deadline nudges read it.
-// One Redis hash per (tenant, year): field = open_id, value = JSON {at, url, documentId}.
+// One Redis hash per (tenant, year): field = open_id, value = JSON {at, url, documentId, complete}.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KEY_PREFIX } from '../store/redis.ts';
@@ -10,9 +10,14 @@ export interface Submission {
   /** The link to the Feishu document. */
   url: string;
   documentId: string;
+  /**
+   * The published report passed the completeness check (src/report/completeness.ts): an opening, an achievement,
+   * the problems and the plan. Absent on marks written before the check existed (unknown).
+   */
+  complete?: boolean;
 }
 
-const submissionSchema = z.object({ at: z.number(), url: z.string(), documentId: z.string() });
+const submissionSchema = z.object({ at: z.number(), url: z.string(), documentId: z.string(), complete: z.boolean().optional() });
 
 /** Kept for two years: long enough for "last year's report" look-ups. */
 export const SUBMISSION_TTL_S = 2 * 366 * 24 * 3600;

@@ -4,13 +4,17 @@ import { describe, expect, it } from 'vitest';
 import {
   allDoneCard,
   collectorCard,
+  confirmCancelCard,
+  confirmSetCard,
   deadlineCard,
   deadlineFormCard,
   dlValueSchema,
   groupNudgeCard,
   mutedCard,
+  noteCard,
   privateNudgeCard,
   progressCard,
+  setNoteCard,
   summaryCard,
 } from '../../cards/deadline.ts';
 import { CARD_MAX_BYTES, cardBytes } from '../../cards/parts.ts';
@@ -50,6 +54,24 @@ const all = {
     members: people.slice(0, 30),
     excluded: ['ou_member_3', 'ou_not_here'],
     rev: -1,
+  }),
+  formOwner: deadlineFormCard({
+    modify: false,
+    title: '2026年度述职报告',
+    day: '2026-12-16',
+    time: '18:00',
+    offsets: [7, 3, 1, 0],
+    workdaysOnly: true,
+    mention: false,
+    private: true,
+    members: people.slice(0, 5),
+    excluded: ['ou_member_1', 'ou_member_0'],
+    rev: 7,
+    rosterRev: 3,
+    requester: { openId: 'ou_member_0', name: EVIL },
+    includeSelf: false,
+    titleExample: '2026年度述职报告',
+    note: EVIL,
   }),
   formLarge: deadlineFormCard({
     modify: true,
@@ -97,6 +119,10 @@ const all = {
     deadlineId: 'abc',
   }),
   muted: mutedCard(EVIL),
+  setNote: setNoteCard({ title: EVIL, dueText: '2026年12月16日（周三）18:00', changed: false }),
+  note: noteCard('已取消截止时间', `已确认取消「${EVIL}」的截止时间。`),
+  confirmSet: confirmSetCard({ title: EVIL, dueText: '2026年12月2日（周三）18:00', leftText: '约 9 小时', nudgeDays: [], changed: true, pendingId: 'p1' }),
+  confirmCancel: confirmCancelCard({ title: EVIL, dueText: '2026年12月16日（周三）18:00', pendingNudges: 4, deadlineId: 'd1', rev: 5 }),
   allDone: allDoneCard({ title: EVIL, total: 30 }),
   summary: summaryCard({ title: EVIL, dueText: '2025年1月15日（周三）18:00', done: 28, total: 30 }),
   collector: collectorCard({
@@ -104,11 +130,12 @@ const all = {
     chatName: EVIL,
     dueText: '2025年1月15日（周三）18:00',
     closed: true,
-    done: people.slice(0, 200).map((p) => ({ name: p.name, status: '已生成', url: `https://example.feishu.cn/docx/${p.openId}` })),
+    done: people.slice(0, 200).map((p) => ({ name: p.name, status: '已提交（内容完整）', url: `https://example.feishu.cn/docx/${p.openId}` })),
     missing: [
       { name: EVIL, status: '未开始' },
-      { name: 'x', status: '已生成', url: 'javascript:alert(1)' },
+      { name: 'x', status: '填写中（已生成文档，尚缺存在问题）', url: 'javascript:alert(1)' },
     ],
+    exportOf: { chatId: 'oc_1', deadlineId: 'abc' },
   }),
   progress: progressCard({ title: EVIL, dueText: '…', closed: false, done: 1, writing: 2, notStarted: 3, total: 6, missingNames: [EVIL] }),
 };
@@ -120,7 +147,21 @@ describe('deadline cards', () => {
   });
 
   it('escapes user-typed text in markdown', () => {
-    for (const c of [all.deadline, all.private, all.muted, all.allDone, all.summary, all.collector, all.progress, all.nudgeAt]) {
+    for (const c of [
+      all.deadline,
+      all.private,
+      all.muted,
+      all.allDone,
+      all.summary,
+      all.collector,
+      all.progress,
+      all.nudgeAt,
+      all.setNote,
+      all.note,
+      all.confirmSet,
+      all.confirmCancel,
+      all.formOwner,
+    ]) {
       const text = markdownOf(c);
       expect(text).toContain('&#42;&#42;加粗&#42;&#42;');
       expect(text).not.toContain('**加粗**');
@@ -170,5 +211,46 @@ describe('deadline cards', () => {
     expect(cardText(all.formLarge)).toContain('排除 @某某');
     // An unknown time falls back to 18:00 on the select.
     expect(buttons(all.formLarge).find((b) => b.text === '保存修改')!.form).toMatchObject({ dl_time: '18:00', dl_title: EVIL });
+  });
+
+  it('gives the form labels, a checker to include oneself, the carried exclusions, and both revisions', () => {
+    const c = all.formOwner;
+    expect(checkCard(c)).toMatchObject({ ok: true });
+    const text = cardText(c);
+    for (const label of ['**截止日期**', '**截止时间**', '**提醒时间**', '**提醒方式**', '**统计范围**']) expect(text).toContain(label);
+    expect(text).toContain('已沿用本群此前的设置，可修改');
+    const json = JSON.stringify(c);
+    // The requester is not in the list (the checkbox decides for them); the others keep the group's exclusions.
+    expect(json).toContain('"selected_values":["ou_member_1"]');
+    expect(json).not.toContain('"value":"ou_member_0"');
+    const submit = buttons(c).find((b) => b.text === '确定')!;
+    expect(submit.value).toEqual({ k: 'dl', a: 'set', r: 7, g: 3, q: 'ou_member_0' });
+    expect(submit.form).toMatchObject({ dl_me: false, dl_ex: ['ou_member_1'] });
+    // The checker names the requester in plain text (never markdown).
+    expect(json).toContain('"tag":"checker","name":"dl_me","checked":false,"text":{"tag":"plain_text"');
+  });
+
+  it('asks before a deadline less than 24 hours away and before cancelling', () => {
+    expect(buttons(all.confirmSet).map((b) => [b.text, b.value])).toEqual([
+      ['确认发布', { k: 'dl', a: 'ok', x: 'p1' }],
+      ['重新设置', { k: 'dl', a: 'redo', x: 'p1' }],
+    ]);
+    expect(cardText(all.confirmSet)).toContain('不足 24 小时');
+    expect(cardText(all.confirmSet)).toContain('截止前已无提醒时间');
+    expect(buttons(all.confirmCancel).map((b) => [b.text, b.value])).toEqual([
+      ['确认取消', { k: 'dl', a: 'cx', d: 'd1', r: 5 }],
+      ['不取消', { k: 'dl', a: 'keep', d: 'd1', r: 5 }],
+    ]);
+    expect(cardText(all.confirmCancel)).toContain('尚未发送的 4 次提醒');
+  });
+
+  it('tells the collector what counts as submitted, and offers the CSV export', () => {
+    const text = cardText(all.collector);
+    expect(text).toContain('已提交（内容完整）200/202，填写中 1，未开始 1');
+    expect(text).toContain('“已提交”指已生成文档，且内容完整');
+    expect(text).toContain('填写中（已生成文档，尚缺存在问题）');
+    expect(buttons(all.collector).map((b) => [b.text, b.value])).toEqual([['导出名单（CSV）', { k: 'dl', a: 'csv', c: 'oc_1', d: 'abc', p: 1 }]]);
+    expect(cardText(all.summary)).toContain('已于 2025年1月15日（周三）18:00 截止，共完成 28/30');
+    expect(JSON.stringify(all.summary)).toContain('述职报告已截止');
   });
 });

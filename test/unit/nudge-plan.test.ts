@@ -2,7 +2,7 @@
 // plan (09:00, workday shifting, merging, summary) and the command parser.
 import { describe, expect, it } from 'vitest';
 import { chinaCalendar, fallbackIsWorkday, type WorkCalendar } from '../../src/nudges/calendar.ts';
-import { parseCommand, parseDue, parseHhmm, pickerDay } from '../../src/nudges/parse.ts';
+import { dueError, parseCommand, parseDue, parseHhmm, pickerDay, readDue } from '../../src/nudges/parse.ts';
 import { DEFAULT_OFFSETS, planNudges } from '../../src/nudges/plan.ts';
 import { addDays, dayOf, daysBetween, formatDay, formatDue, zonedMs } from '../../src/time.ts';
 
@@ -140,7 +140,9 @@ describe('commands', () => {
     expect(parseCommand('排除', now, TZ)).toEqual({ kind: 'exclude' });
     expect(parseCommand('恢复', now, TZ)).toEqual({ kind: 'include' });
     expect(parseCommand('写述职报告', now, TZ)).toBeNull();
-    expect(parseCommand('截止是什么意思', now, TZ)).toEqual({ kind: 'badDate' });
+    expect(parseCommand('截止是什么意思', now, TZ)).toEqual({ kind: 'badDate', reason: 'unreadable' });
+    expect(parseCommand('截止帮助', now, TZ)).toEqual({ kind: 'help' });
+    expect(parseCommand('截止时间怎么设置？', now, TZ)).toEqual({ kind: 'help' });
   });
 
   it('reads "截止 <date> [time] [title]"', () => {
@@ -157,17 +159,31 @@ describe('commands', () => {
       title: '年度述职',
     });
     expect(parseCommand('截止 1/15 下午5点半', now, TZ)).toEqual({ kind: 'set', due: at('2025-01-15T09:30:00Z') });
-    // This year's date when still ahead, otherwise next year's.
+    // This year's date when still ahead; next year's when that is near (within half a year); else it has passed.
     expect(parseDue('12月20日', now, TZ)?.due).toBe(at('2024-12-20T10:00:00Z'));
-    expect(parseDue('12月1日', now, TZ)?.due).toBe(at('2025-12-01T10:00:00Z'));
+    expect(parseDue('6月1日', now, TZ)?.due).toBe(at('2025-06-01T10:00:00Z'));
+    expect(readDue('12月1日', now, TZ)).toEqual({ error: 'past' });
+    expect(readDue('7月1日', now, TZ)).toEqual({ error: 'past' });
+    // 2月29日 without a year: next year's when this year has none.
+    expect(readDue('2月29日', now, TZ)).toEqual({ error: 'past' }); // 2024 had one; 2025 has none
+    expect(parseDue('2月29日', at('2027-03-10T02:00:00Z'), TZ)?.due).toBe(at('2028-02-29T10:00:00Z'));
   });
 
-  it('refuses impossible, past and far dates', () => {
-    expect(parseCommand('截止 2月30日', now, TZ)).toEqual({ kind: 'badDate' });
-    expect(parseCommand('截止 2024-11-01', now, TZ)).toEqual({ kind: 'badDate' });
-    expect(parseCommand('截止 2026-06-01', now, TZ)).toEqual({ kind: 'badDate' });
-    expect(parseCommand('截止 1月15日 25:00', now, TZ)).toEqual({ kind: 'badDate' });
-    expect(parseCommand('截止', now, TZ)).toEqual({ kind: 'badDate' });
+  it('takes the same day when its time is still ahead, and calls an earlier time of today past', () => {
+    expect(parseCommand('截止 12月10日', now, TZ)).toEqual({ kind: 'set', due: at('2024-12-10T10:00:00Z') });
+    expect(parseCommand('截止 12月10日 9:00', now, TZ)).toEqual({ kind: 'badDate', reason: 'past' });
+    expect(parseCommand('截止 2024-12-10 上午9点', now, TZ)).toEqual({ kind: 'badDate', reason: 'past' });
+  });
+
+  it('refuses impossible, past and far dates, saying which', () => {
+    expect(parseCommand('截止 2月30日', now, TZ)).toEqual({ kind: 'badDate', reason: 'unreadable' });
+    expect(parseCommand('截止 2024-11-01', now, TZ)).toEqual({ kind: 'badDate', reason: 'past' });
+    expect(parseCommand('截止 2026-06-01', now, TZ)).toEqual({ kind: 'badDate', reason: 'far' });
+    expect(parseCommand('截止 1月15日 25:00', now, TZ)).toEqual({ kind: 'badDate', reason: 'unreadable' });
+    expect(parseCommand('截止', now, TZ)).toEqual({ kind: 'badDate', reason: 'unreadable' });
+    expect(dueError(now - 1, now)).toBe('past');
+    expect(dueError(now + 367 * 86_400_000, now)).toBe('far');
+    expect(dueError(now + 86_400_000, now)).toBeNull();
   });
 
   it('reads form values', () => {
