@@ -1,5 +1,6 @@
 // The environment, validated once at start-up. Every bad value is named in one error.
 import { z } from 'zod';
+import { parseSentinels, type RedisTarget } from './store/redis.ts';
 
 const optionalString = z
   .string()
@@ -45,6 +46,11 @@ export const configSchema = z
       .trim()
       .regex(/^rediss?:\/\//, { message: 'REDIS_URL 必须以 redis:// 或 rediss:// 开头' })
       .optional(),
+    /** Redis Sentinel, instead of REDIS_URL: "host:port,host:port" of the sentinels, and the master's name. */
+    REDIS_SENTINELS: optionalString,
+    REDIS_SENTINEL_NAME: optionalString,
+    /** The master's password when Sentinel is used (with REDIS_URL, put it in the URL). */
+    REDIS_PASSWORD: optionalString,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Default: 0.0.0.0 with a Feishu app; 127.0.0.1 in the playground (its page has no login). */
     HOST: z.string().trim().min(1).optional(),
@@ -62,6 +68,19 @@ export const configSchema = z
     }
     if (c.FEISHU_APP_SECRET && !c.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: '设置了 FEISHU_APP_SECRET 时必须同时设置 FEISHU_APP_ID' });
+    }
+    if (c.REDIS_SENTINELS && c.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'REDIS_SENTINELS 与 REDIS_URL 只能设置其一' });
+    }
+    if (Boolean(c.REDIS_SENTINELS) !== Boolean(c.REDIS_SENTINEL_NAME)) {
+      ctx.addIssue({ code: 'custom', path: [c.REDIS_SENTINELS ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINELS'], message: '使用 Redis Sentinel 时须同时设置 REDIS_SENTINELS（如 10.0.0.1:26379,10.0.0.2:26379）和 REDIS_SENTINEL_NAME（主节点名称）' });
+    }
+    if (c.REDIS_SENTINELS) {
+      try {
+        parseSentinels(c.REDIS_SENTINELS);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'REDIS_SENTINELS 格式应为 host:port,host:port，例如 10.0.0.1:26379,10.0.0.2:26379' });
+      }
     }
     // Over the long connection events are neither signed nor encrypted (authenticated when it is opened).
     if (c.FEISHU_APP_ID && c.FEISHU_TRANSPORT === 'webhook' && !c.FEISHU_ENCRYPT_KEY && !c.FEISHU_VERIFICATION_TOKEN) {
@@ -92,6 +111,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const problems = r.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(problems);
+}
+
+/** The operator's Redis: REDIS_URL or Sentinel; undefined when neither is set (a private redis-server is started). */
+export function redisTargetOf(c: Config): RedisTarget | undefined {
+  if (c.REDIS_SENTINELS && c.REDIS_SENTINEL_NAME) {
+    return { sentinels: parseSentinels(c.REDIS_SENTINELS), name: c.REDIS_SENTINEL_NAME, ...(c.REDIS_PASSWORD ? { password: c.REDIS_PASSWORD } : {}) };
+  }
+  return c.REDIS_URL;
 }
 
 /** True when no Feishu app is configured: the bot runs against the embedded fake Open Platform. */

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { REDACT, buildApp } from './app.ts';
 import { createActivityFeature } from './activity/feature.ts';
 import { createBot } from './bot/index.ts';
-import { ConfigError, type Config, isPlayground, loadConfig } from './config.ts';
+import { ConfigError, type Config, isPlayground, loadConfig, redisTargetOf } from './config.ts';
 import { createFeishuPort } from './feishu/port.ts';
 import { createReceiver } from './feishu/receive.ts';
 import { type LongConnection, startLongConnection } from './feishu/ws.ts';
@@ -21,7 +21,7 @@ import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlay
 import { markMode, writeInstance } from './playground/instance.ts';
 import { onBannerRequest } from './console.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
-import { createFastRedis, waitReady } from './store/redis.ts';
+import { createFastRedis, describeTarget, waitReady } from './store/redis.ts';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -117,7 +117,7 @@ async function start(
   const listenPort = config.PORT === 0 ? await freePort(config.HOST) : config.PORT;
 
   let localRedis: LocalRedis | undefined;
-  let redisUrl = config.REDIS_URL;
+  let redisUrl = redisTargetOf(config);
   if (!redisUrl) {
     try {
       localRedis = await startLocalRedis(redisDir);
@@ -137,7 +137,7 @@ async function start(
     await waitReady(redis, 10_000);
   } catch {
     redis.disconnect();
-    throw new StartupError(`无法连接 Redis（cannot reach Redis at REDIS_URL=${redisUrl.replace(/\/\/[^@]*@/, '//***@')}）。请检查 REDIS_URL。`);
+    throw new StartupError(`无法连接 Redis（cannot reach Redis at ${describeTarget(redisUrl)}）。请检查该设置。`);
   }
   cleanups.push(async () => redis.disconnect());
   await checkRedisPolicy(redis, logger);

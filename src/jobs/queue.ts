@@ -1,7 +1,7 @@
 // Background and delayed work through BullMQ. Job ids are deterministic, so that enqueueing the same work
 // twice (a retry, a second instance) is ignored by BullMQ.
 import { Queue, Worker, type Job } from 'bullmq';
-import { createQueueRedis } from '../store/redis.ts';
+import { createQueueRedis, type RedisTarget } from '../store/redis.ts';
 
 export const QUEUE_NAME = 'shuzhi';
 
@@ -28,7 +28,8 @@ export function safeJobId(...parts: Array<string | number>): string {
 }
 
 export function createJobs(o: {
-  redisUrl: string;
+  /** A URL or a Sentinel target (store/redis.ts). */
+  redisUrl: RedisTarget;
   processor?: JobProcessor;
   concurrency?: number;
   logger?: { error(o: object, m: string): void };

@@ -10,7 +10,7 @@ import { createFeishuPort, type FeishuPort } from '../../src/feishu/port.ts';
 import { createJobs, type Jobs } from '../../src/jobs/queue.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { type FakeFeishu, startFakeFeishu } from '../../src/playground/fake/index.ts';
-import { createFastRedis, waitReady } from '../../src/store/redis.ts';
+import { createFastRedis, type RedisTarget, waitReady } from '../../src/store/redis.ts';
 import { startRedis, type TestRedis } from './redis.ts';
 
 export const APP_ID = 'cli_0123456789abcdef';
@@ -57,12 +57,13 @@ export interface InstanceBase {
   redis: Redis;
   jobs: Jobs;
   logger: typeof silent;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   fake: FakeFeishu;
 }
 
 export interface InstanceOptions {
-  redisUrl: string;
+  /** A URL, or a Sentinel target. */
+  redisUrl: RedisTarget;
   fake: FakeFeishu;
   now?: () => number;
   withWorker?: boolean;

@@ -1,0 +1,93 @@
+// Redis Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME): a master, a replica and three sentinels; the bot and its
+// BullMQ connections find the master through the sentinels. The master is SIGKILLed in the middle of a
+// secretary's walk-through: the sentinels promote the replica, the bot answers again within seconds, and no
+// answer is lost (every section is in the report once).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig, redisTargetOf } from '../../src/config.ts';
+import { type FakeFeishu, startFakeFeishu } from '../../src/playground/fake/index.ts';
+import { composeReport } from '../../src/report/compose.ts';
+import { renderText } from '../../src/report/render-text.ts';
+import { DUTY_REPORT } from '../../src/report/template.ts';
+import { toReportAnswers } from '../../src/report/walkthrough.ts';
+import { SessionStore } from '../../src/store/sessions.ts';
+import { cardText, click } from '../support/cards.ts';
+import { APP_ID, APP_SECRET, type BotInstance, ENCRYPT_KEY, startBotInstance, VERIFICATION_TOKEN } from '../support/harness.ts';
+import { startSentinels, type TestSentinels } from '../support/sentinel.ts';
+
+const USER = 'ou_sentinel_secretary';
+const SECTIONS: Array<[string, string]> = [
+  ['opening', '2026年，在区直机关工委的坚强领导下，我认真履行党建工作第一责任人职责，推动机关党建工作提质增效。现将有关情况报告如下'],
+  ['duty', '我坚持把党建工作摆在突出位置，全年主持召开支委会12次、党员大会4次'],
+  ['study', '坚持每月开展集中学习，组织党员赴红色教育基地开展实景教学'],
+  ['organization', '严格执行民主集中制，按程序开展民主评议党员工作，全年发展党员2名'],
+  ['conduct', '深入开展作风建设专项行动，建立整改清单，办事时限平均压缩三分之一'],
+];
+
+let sentinels: TestSentinels;
+let fake: FakeFeishu;
+let bot: BotInstance;
+
+beforeAll(async () => {
+  sentinels = await startSentinels();
+  fake = await startFakeFeishu({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, repushScheduleMs: [1000, 2000, 4000] });
+  fake.addUser({ openId: USER, name: '郑书记' });
+  // The same settings an operator writes, read by the production config.
+  const config = loadConfig({
+    FEISHU_APP_ID: APP_ID,
+    FEISHU_APP_SECRET: APP_SECRET,
+    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+    REDIS_SENTINELS: sentinels.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
+    REDIS_SENTINEL_NAME: sentinels.name,
+  });
+  bot = await startBotInstance({ redisUrl: redisTargetOf(config)!, fake, transport: 'webhook' });
+  fake.setBotUrl(`${bot.url}/feishu/events`);
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.close();
+  await fake?.close();
+  await sentinels?.close();
+});
+
+it('fails the master over mid-walk: the bot answers again within seconds, no answer lost', async () => {
+  const chat = fake.p2pChatOf(USER);
+  expect((await fake.userSendsText({ chatId: chat, openId: USER, text: '写述职报告' })).status).toBe(200);
+  const deadline = Date.now() + 5000;
+  while (!fake.messages(chat).some((m) => m.sender.type === 'app') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const card = fake.messages(chat).find((m) => m.sender.type === 'app' && m.msgType === 'interactive')!;
+  expect(card).toBeDefined();
+  const step = () => cardText(fake.message(card.messageId)!.content);
+  let r = await click(fake, card, USER, '保存并继续', { unit: '区统计局', org: '党支部', year: '2026', sup: '区直机关工委' });
+  expect(r.toast?.type ?? 'success').not.toBe('error');
+
+  let recoveredMs = 0;
+  for (const [id, text] of SECTIONS) {
+    if (id === 'study') {
+      const f = await sentinels.killMaster();
+      expect(f.newPort).not.toBe(f.oldPort);
+      // Until the bot reaches the new master, clicks are answered with a polite toast and change nothing.
+      const t0 = Date.now();
+      const before = step();
+      for (;;) {
+        r = await click(fake, card, USER, '保存并继续', { para: text });
+        if (step() !== before) break;
+        expect(r.toast?.content ?? '').not.toBe('');
+        if (Date.now() - t0 > 30_000) throw new Error('the bot did not answer again within 30 s of the failover');
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      recoveredMs = Date.now() - t0;
+      if (process.env.SHOW_FAILOVER) process.stdout.write(`failover ${f.ms} ms, bot answering again ${recoveredMs} ms later\n`);
+      continue;
+    }
+    const before = step();
+    r = await click(fake, card, USER, '保存并继续', { para: text });
+    expect({ id, moved: step() !== before }).toEqual({ id, moved: true });
+  }
+  // "Within seconds": measured from the moment the sentinels named the new master.
+  expect(recoveredMs).toBeLessThan(10_000);
+  const ids = JSON.stringify(fake.message(card.messageId)!.content).match(/"s":"([^"]+)"/);
+  const loaded = await new SessionStore(bot.redis).byId(ids![1]!);
+  if (!loaded || !('session' in loaded)) throw new Error('no session');
+  const report = renderText(composeReport(DUTY_REPORT, toReportAnswers(loaded.session)!));
+  for (const [id, answer] of SECTIONS) expect({ id, times: report.split(answer).length - 1 }).toEqual({ id, times: 1 });
+}, 90_000);
