@@ -43,9 +43,24 @@ const IMPORTED: ImportedReport = {
   title: '2025年度区财政局党支部书记抓基层党建工作述职报告',
   year: 2025,
   opening: '2025年，在区直机关工委的领导下，我认真履行党建工作第一责任人职责。',
+  // As src/report/import.ts splits it: a heading over its paragraphs, problems run into their analysis,
+  // measures written as numbered sentences.
   sections: [
-    { level: 2, number: '（一）', heading: '认真履行职责', text: '去年主持召开支委会10次。', templateId: 'duty' },
-    { level: 1, number: '三、', heading: '2026年书记抓基层党建工作思路', text: '一是加强学习。二是完善制度。' },
+    { level: 1, number: '一、', heading: '2025年基层党建主要成绩及经验', text: '', part: 'achievements' },
+    {
+      level: 2,
+      number: '（一）',
+      heading: '认真履行职责，带头落实党建工作责任制',
+      text: '去年主持召开支委会10次、党员大会4次。\n严格落实“三会一课”制度。',
+      templateId: 'duty',
+      part: 'achievements',
+    },
+    { level: 1, number: '二、', heading: '基层党建方面存在的突出问题', text: '', part: 'problems' },
+    { level: 2, number: '（一）', heading: '理论学习不够深入', end: '。', runIn: true, text: '个别党员学习满足于读原文、记笔记。', part: 'problems' },
+    { level: 2, number: '（二）', heading: '党建与业务融合不够', end: '。', runIn: true, text: '存在“两张皮”现象。', part: 'problems' },
+    { level: 1, number: '三、', heading: '2026年书记抓基层党建工作思路', text: '2026年，我将继续认真履行党建工作第一责任人职责。', part: 'plan' },
+    { level: 2, number: '（一）', heading: '加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨', end: '。', text: '', part: 'plan' },
+    { level: 2, number: '（二）', heading: '严格组织生活，落实“三会一课”制度', end: '。', text: '', part: 'plan' },
   ],
   problems: ['理论学习不够深入', '党建与业务融合不够'],
 };

@@ -144,31 +144,88 @@ export function statFor(s: Session, ctx: Ctx, achId: string): { generated: strin
   return { generated, shown: choice?.mode === 'edit' ? choice.text : generated };
 }
 
-/** Last year's text for the current step, when last year's report was imported. */
-function reference(s: Session): string | null {
+/** One line of last year's text: a heading (bold) and/or text, unescaped. */
+interface RefLine {
+  strong?: string;
+  text?: string;
+}
+
+type ImportedSection = NonNullable<Session['imported']>['sections'][number];
+
+function paragraphs(text: string): string[] {
+  return text
+    .split('\n')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/**
+ * A section of last year's report as it was written: the numbered heading on its own line (bold), then each
+ * paragraph on its own line; a heading run into its body stays on the body's first line; a numbered line with
+ * no body of its own (a measure or a problem written as one sentence) is an item, not a heading.
+ */
+function sectionLines(x: ImportedSection): RefLine[] {
+  const title = `${x.number}${x.heading}${x.end ?? ''}`;
+  const paras = paragraphs(x.text);
+  if (paras.length === 0) return [{ text: title }];
+  if (x.runIn) return [{ strong: title, text: paras[0]! }, ...paras.slice(1).map((text) => ({ text }))];
+  return [{ strong: title }, ...paras.map((text) => ({ text }))];
+}
+
+/** A part of last year's report (its own paragraphs, then its numbered items), or nothing for an older import. */
+function partLines(sections: readonly ImportedSection[], part: 'problems' | 'plan'): RefLine[] {
+  const own = sections.filter((x) => x.part === part);
+  return own.flatMap((x) => (x.level === 1 ? paragraphs(x.text).map((text) => ({ text })) : sectionLines(x)));
+}
+
+/** Last year's text for the current step, one line per paragraph and per item, when last year's report was imported. */
+function reference(s: Session): RefLine[] {
   const imp = s.imported;
-  if (!imp) return null;
-  const join = (parts: readonly string[]) => parts.map((p) => p.trim()).filter((p) => p !== '').join(' ');
-  let text = '';
+  if (!imp) return [];
+  const problemList = () => imp.problems.map((p, k) => ({ text: `（${chineseNumber(k + 1)}）${p}` }));
   switch (s.step) {
     case 'opening':
-      text = Array.isArray(imp.opening) ? join(imp.opening) : (imp.opening ?? '');
-      break;
+      return (Array.isArray(imp.opening) ? imp.opening.flatMap(paragraphs) : paragraphs(imp.opening ?? '')).map((text) => ({ text }));
     case 'rectification':
-    case 'problems':
-      text = join(imp.problems.map((p, i) => `（${chineseNumber(i + 1)}）${p}`));
-      break;
-    case 'plan':
-      text = join(
-        imp.sections.filter((x) => x.templateId === 'plan' || (x.level === 1 && /思路/.test(x.heading))).map((x) => x.text),
-      );
-      break;
+      // What was done about each of last year's problems: the problems, one per line.
+      return problemList();
+    case 'problems': {
+      const lines = partLines(imp.sections, 'problems');
+      return lines.length > 0 ? lines : problemList();
+    }
+    case 'plan': {
+      const lines = partLines(imp.sections, 'plan');
+      if (lines.length > 0) return lines;
+      // Imported before sections knew their part: the plan part's own text.
+      return imp.sections
+        .filter((x) => x.templateId === 'plan' || (x.level === 1 && /思路/.test(x.heading)))
+        .flatMap((x) => paragraphs(x.text).map((text) => ({ text })));
+    }
     default: {
       const id = achIdOf(s.step);
-      text = join(imp.sections.filter((x) => id !== null && x.templateId === id).map((x) => `${x.heading} ${x.text}`));
+      return imp.sections.filter((x) => id !== null && x.templateId === id).flatMap(sectionLines);
     }
   }
-  return text.trim() === '' ? null : text;
+}
+
+/** The reference lines as markdown, within `max` characters of last year's text (the last one shown is cut). */
+function referenceMarkdown(lines: readonly RefLine[], max: number): string {
+  const out: string[] = [];
+  let left = max;
+  for (const l of lines) {
+    if (left <= 0) break;
+    let strong = l.strong ?? '';
+    let text = l.text ?? '';
+    const ns = [...strong].length;
+    const nt = [...text].length;
+    if (ns + nt > left) {
+      if (ns >= left) [strong, text] = [clip(strong, left), ''];
+      else text = clip(text, left - ns);
+    }
+    out.push(`${strong ? `**${escapeMd(strong)}**` : ''}${escapeMd(text)}`);
+    left -= ns + nt;
+  }
+  return out.join('\n');
 }
 
 function draftOr(o: RenderOpts, name: string, fallback: string | undefined): string | undefined {
@@ -270,7 +327,7 @@ function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boole
   }
 
   const ref = reference(s);
-  if (ref) els.push(panel('**去年的报告（参考）**', [md(escapeMd(clip(ref, b.ref)))]));
+  if (ref.length > 0) els.push(panel('**去年的报告（参考）**', [md(referenceMarkdown(ref, b.ref))]));
 
   els.push(hr());
   els.push(...currentText(s, b));

@@ -5,6 +5,7 @@ import {
   continuesSentence,
   findTitle,
   isAchievementsHeading,
+  isDateLine,
   isPlanHeading,
   isProblemsHeading,
   markerFor,
@@ -12,7 +13,7 @@ import {
   splitLines,
   titleYear,
 } from './lint/structure.ts';
-import { stripEnumeration, stripNumbering } from './punctuation.ts';
+import { endsSentence, stripEnumeration, stripNumbering } from './punctuation.ts';
 import type { AchievementTemplate, ReportTemplate } from './template.ts';
 
 export interface ImportedSection {
@@ -25,7 +26,15 @@ export interface ImportedSection {
   text: string;
   /** For a sub-section of the achievements part: the template achievement it corresponds to. */
   templateId?: string;
+  /** The part of the report it is (a part heading) or belongs to (a sub-section). */
+  part?: ReportPart;
+  /** The sentence end the numbered line had after its heading (「（一）理论学习不够深入。」 → 。). */
+  end?: string;
+  /** The heading ran into its body on the same line: 「（一）理论学习不够深入。具体表现在……」 (its first paragraph). */
+  runIn?: true;
 }
+
+export type ReportPart = 'achievements' | 'problems' | 'plan';
 
 export interface ImportedReport {
   title?: string;
@@ -51,11 +60,15 @@ function trimHeading(text: string): string {
   return text.replace(/[。！？；，、：.,;:!?\s]+$/u, '').trim();
 }
 
-/** A run-in heading "（一）理论学习不够深入。具体表现在……" → heading + the rest as a paragraph. */
-function splitRunIn(rest: string): { heading: string; body: string } {
+/**
+ * A run-in heading "（一）理论学习不够深入。具体表现在……" → heading + the rest as a paragraph; `end` is the sentence end
+ * the heading had (a numbered sentence such as a measure keeps it for display).
+ */
+function splitRunIn(rest: string): { heading: string; body: string; end?: string } {
   const m = /^(.+?[。！？])(.+)$/su.exec(rest);
-  if (m && [...m[1]!].length <= 60) return { heading: trimHeading(m[1]!), body: m[2]!.trim() };
-  return { heading: trimHeading(rest), body: '' };
+  const [head, body] = m && [...m[1]!].length <= 60 ? [m[1]!, m[2]!.trim()] : [rest, ''];
+  const end = /[。！？；]$/u.exec(head.trim())?.[0];
+  return { heading: trimHeading(head), body, ...(end ? { end } : {}) };
 }
 
 function hanBigrams(text: string): Set<string> {
@@ -152,6 +165,22 @@ function problemsFromParagraphs(paragraphs: readonly string[]): string[] {
 }
 
 /**
+ * The lines without the closing under the report: the date, and the signature lines just above it (short,
+ * no sentence end, no number: 「区财政局党委书记　李明」). Without a date nothing is taken for a signature.
+ */
+function withoutClosing(lines: Line[]): Line[] {
+  let end = lines.length;
+  while (end > 0 && isDateLine(lines[end - 1]!.text)) end--;
+  if (end === lines.length) return lines;
+  for (let k = 0; k < 2 && end > 0; k++) {
+    const t = lines[end - 1]!.text;
+    if ([...t].length > 40 || endsSentence(t, { colon: true }) || parseHeading(t)) break;
+    end--;
+  }
+  return lines.slice(0, end);
+}
+
+/**
  * Splits a report into title, year, opening and sections (levels 一、 and （一）; lower levels stay in
  * their section's text), maps the sub-sections of the achievements part onto template achievement ids
  * by heading similarity, and lists the problems of the problems part.
@@ -159,15 +188,15 @@ function problemsFromParagraphs(paragraphs: readonly string[]): string[] {
 export function splitReport(text: string, template: ReportTemplate): ImportedReport {
   const lines = splitLines(text);
   const title = findTitle(lines);
-  const body: Line[] = lines.filter((l) => l.text !== '' && l !== title);
+  const body: Line[] = withoutClosing(lines.filter((l) => l.text !== '' && l !== title));
 
   const opening: string[] = [];
-  const sections: Array<ImportedSection & { lines: string[]; parent?: ImportedSection }> = [];
+  const sections: Array<ImportedSection & { lines: string[]; parent?: ImportedSection & { lines: string[] } }> = [];
   let currentL1: (typeof sections)[number] | undefined;
   for (const line of body) {
     const mark = parseHeading(line.text);
     if (mark && mark.level <= 2) {
-      const { heading, body: runIn } = splitRunIn(mark.rest);
+      const { heading, body: runIn, end } = splitRunIn(mark.rest);
       const level = mark.level as 1 | 2;
       const section = {
         level,
@@ -175,6 +204,8 @@ export function splitReport(text: string, template: ReportTemplate): ImportedRep
         heading,
         text: '',
         lines: runIn ? [runIn] : [],
+        ...(end ? { end } : {}),
+        ...(runIn ? { runIn: true as const } : {}),
         ...(level === 2 && currentL1 ? { parent: currentL1 } : {}),
       };
       sections.push(section);
@@ -192,6 +223,23 @@ export function splitReport(text: string, template: ReportTemplate): ImportedRep
     parts.find((p) => test(p.heading)) ?? parts.find((p) => p.number === markerFor(1, n) && !isPlanHeading(p.heading));
   const achievementsPart = pick(isAchievementsHeading, 1);
   const problemsPart = pick(isProblemsHeading, 2);
+  const planPart =
+    parts.find((p) => isPlanHeading(p.heading)) ??
+    parts.find((p) => p.number === markerFor(1, 3) && p !== achievementsPart && p !== problemsPart);
+  const partOf = (p: ImportedSection | undefined): ReportPart | undefined =>
+    p === undefined
+      ? undefined
+      : p === achievementsPart
+        ? 'achievements'
+        : p === problemsPart && p !== achievementsPart
+          ? 'problems'
+          : p === planPart
+            ? 'plan'
+            : undefined;
+  for (const s of sections) {
+    const part = partOf(s.level === 1 ? s : s.parent);
+    if (part) s.part = part;
+  }
 
   const achievementSubs = sections.filter((s) => s.parent !== undefined && s.parent === achievementsPart);
   assignTemplateIds(achievementSubs, template);
@@ -210,12 +258,15 @@ export function splitReport(text: string, template: ReportTemplate): ImportedRep
     ...(title ? { title: title.text } : {}),
     ...(year !== undefined ? { year } : {}),
     opening: joinParagraphs(opening).join('\n'),
-    sections: sections.map(({ level, number, heading, text, templateId }) => ({
+    sections: sections.map(({ level, number, heading, text, templateId, part, end, runIn }) => ({
       level,
       number,
       heading,
       text,
       ...(templateId !== undefined ? { templateId } : {}),
+      ...(part !== undefined ? { part } : {}),
+      ...(end !== undefined ? { end } : {}),
+      ...(runIn ? { runIn } : {}),
     })),
     problems,
   };

@@ -25,6 +25,9 @@ export const importedSchema = z.object({
         heading: z.string().max(1000),
         text: z.string().max(50_000),
         templateId: z.string().max(40).optional(),
+        part: z.enum(['achievements', 'problems', 'plan']).optional(),
+        end: z.string().max(2).optional(),
+        runIn: z.literal(true).optional(),
       }),
     )
     .max(200),

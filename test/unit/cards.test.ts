@@ -1,11 +1,13 @@
 // Card renderers: snapshots of every walk-through card, the escape function, and structural checks
 // (the fake Open Platform's Card JSON 2.0 checker, size, component count, button values).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { actionValueSchema, type WtAction } from '../../cards/action.ts';
 import { clip, escapeMd } from '../../cards/escape.ts';
 import { galleryCards, unlabelledFields } from '../../cards/gallery.ts';
 import { CARD_MAX_BYTES, cardBytes } from '../../cards/parts.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
+import { splitReport } from '../../src/report/import.ts';
 import { DUTY_REPORT } from '../../src/report/template.ts';
 import type { ReportStats } from '../../src/report/types.ts';
 import {
@@ -170,6 +172,58 @@ describe('walk-through card snapshots', () => {
     expect(laterCard(s)).toMatchSnapshot();
     expect(publishingCard(s)).toMatchSnapshot();
     expect(resumeCard(s, ctx)).toMatchSnapshot();
+  });
+});
+
+describe('last year’s report (参考) on the walk-through cards', () => {
+  const imported = splitReport(readFileSync(new URL('../fixtures/reports/last-year-2023-measures.txt', import.meta.url), 'utf8'), DUTY_REPORT);
+  const s: Session = { ...filled(), imported };
+  /** The markdown of the 去年的报告（参考） panel on a step's card, one entry per line. */
+  const panelLines = (step: Session['step']): string[] => {
+    let content = '';
+    walk(renderCard(at(s, step), ctx), (o) => {
+      if (o.tag === 'collapsible_panel' && JSON.stringify(o.header).includes('去年的报告')) content = markdownOf(o.elements)[0] ?? '';
+    });
+    return content.split('\n');
+  };
+
+  it.each([['opening'], ['ach:duty'], ['ach:study'], ['problems'], ['plan'], ['rectification']] as const)('%s', (step) => {
+    expect(panelLines(step)).toMatchSnapshot();
+  });
+
+  it('shows one problem per line, each heading with its analysis on the line it had', () => {
+    expect(panelLines('problems')).toEqual([
+      '**（一）理论学习不够深入。**个别党员干部学习满足于读原文、记笔记，结合财政工作思考不够。',
+      '**（二）党建工作创新不够。**工作方法较为传统，党建与业务融合不够紧密。',
+      '**（三）监督考核作用发挥不够。**对党支部的考核偏重台账资料，考核结果运用不够充分。',
+    ]);
+    expect(panelLines('rectification')).toEqual(['（一）理论学习不够深入', '（二）党建工作创新不够', '（三）监督考核作用发挥不够']);
+  });
+
+  it('keeps a heading apart from its body, and numbered measures as the sentences they were', () => {
+    expect(panelLines('ach:duty')).toEqual([
+      '**（一）认真履行职责，带头落实党建工作责任制**',
+      '全年主持召开支委会12次、党员大会4次，带头讲党课2次。',
+      '严格落实“三会一课”制度，组织生活会按期召开。',
+    ]);
+    expect(panelLines('plan')).toEqual([
+      '2024年，我将继续认真履行党建工作第一责任人职责，推动机关党建工作提质增效。',
+      '（一）加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨。',
+      '（二）严格组织生活，落实“三会一课”制度，每月开展一次主题党日活动。',
+      '（三）强化考核运用，把考核结果与评先评优挂钩。',
+    ]);
+  });
+
+  it('shows what fits and cuts the last line shown when last year’s text is long', () => {
+    const long = { ...s, imported: { ...imported, opening: Array.from({ length: 12 }, (_, i) => `第${i + 1}段${'党建工作'.repeat(20)}。`) } };
+    let content = '';
+    walk(renderCard(at(long, 'opening'), ctx), (o) => {
+      if (o.tag === 'collapsible_panel') content = markdownOf(o.elements)[0] ?? '';
+    });
+    const shown = content.split('\n');
+    expect(shown.length).toBeLessThan(12);
+    expect(shown.at(-1)).toMatch(/…$/);
+    expect([...shown.join('')].length).toBeLessThanOrEqual(800 + 1);
   });
 });
 

@@ -79,10 +79,31 @@ describe('splitReport', () => {
     expect(r.year).toBeUndefined();
     expect(r.opening).toBe('开头一段。');
     expect(r.sections).toEqual([
-      { level: 1, number: '一、', heading: '2023年主要成绩', text: '' },
-      { level: 2, number: '（一）', heading: '加强党风廉政建设', text: '落实一岗双责。', templateId: 'integrity' },
+      { level: 1, number: '一、', heading: '2023年主要成绩', text: '', part: 'achievements' },
+      { level: 2, number: '（一）', heading: '加强党风廉政建设', text: '落实一岗双责。', templateId: 'integrity', part: 'achievements' },
     ]);
     expect(r.problems).toEqual([]);
+  });
+
+  it('keeps each numbered line as it was written: run-in headings, numbered sentences, the part each belongs to', () => {
+    const r = splitReport(fixture('last-year-2023-measures.txt'), DUTY_REPORT);
+    const shape = r.sections.map((s) => [s.part, s.number, s.heading, s.end ?? '', s.runIn ? 'run-in' : '', s.text.split('\n').filter(Boolean).length]);
+    expect(shape).toEqual([
+      ['achievements', '一、', '2023年基层党建主要成绩及经验', '', '', 0],
+      ['achievements', '（一）', '认真履行职责，带头落实党建工作责任制', '', '', 2],
+      ['achievements', '（二）', '强化理论武装，提升党员政治素质', '', '', 1],
+      ['problems', '二、', '基层党建方面存在的突出问题', '', '', 0],
+      ['problems', '（一）', '理论学习不够深入', '。', 'run-in', 1],
+      ['problems', '（二）', '党建工作创新不够', '。', 'run-in', 1],
+      ['problems', '（三）', '监督考核作用发挥不够', '。', 'run-in', 1],
+      ['plan', '三、', '2024年书记抓基层党建工作思路', '', '', 1],
+      // Measures written as whole sentences, one per line: no body of their own.
+      ['plan', '（一）', '加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨', '。', '', 0],
+      ['plan', '（二）', '严格组织生活，落实“三会一课”制度，每月开展一次主题党日活动', '。', '', 0],
+      // The signature and the date under the report are not the last measure's body.
+      ['plan', '（三）', '强化考核运用，把考核结果与评先评优挂钩', '。', '', 0],
+    ]);
+    expect(r.problems).toEqual(['理论学习不够深入', '党建工作创新不够', '监督考核作用发挥不够']);
   });
 
   it('keeps level-3 items inside their section’s text, one per line', () => {

@@ -44,7 +44,18 @@ const POSITIVE: Array<Case & { at: Array<[number, number]> }> = [
   { rule: 'bracket-width', name: 'half-width pair in Chinese', text: '开展专项行动(共3次)。', at: [[1, 7]] },
   { rule: 'punctuation-width', name: 'half-width comma and period', text: '全年学习30次,效果良好.', at: [[1, 8], [1, 13]] },
   { rule: 'number-punctuation', name: '（一）、 and 1、，', text: lines('（一）、加强学习', '1、，加强组织'), at: [[1, 4], [2, 3]] },
-  { rule: 'heading-period', name: 'problem sentence as a heading', text: lines('一、问题', '（一）理论学习不够深入。'), at: [[2, 12]] },
+  {
+    rule: 'heading-period',
+    name: 'a heading phrase with a period over its body',
+    text: lines('一、问题', '（一）理论学习不够深入。', '个别党员学习满足于读原文。'),
+    at: [[2, 12]],
+  },
+  {
+    rule: 'heading-period',
+    name: 'a pair of heading phrases with a period, and a part heading over its sub-headings',
+    text: lines('一、2023年主要成绩及经验。', '（一）认真履行职责，带头落实党建工作责任制。', '我坚持把党建工作摆在突出位置。'),
+    at: [[1, 15], [2, 22]],
+  },
   { rule: 'title-year', name: 'title without a year', text: lines('区财政局党委书记抓基层党建工作述职报告', '正文。'), at: [[1, 1]] },
   { rule: 'title-year', name: 'title year differs from --year', text: lines(T, '正文。'), opts: { year: 2024 }, at: [[1, 1]] },
   { rule: 'year-future', name: 'next year in part 一', text: lines(T, '一、成绩', '计划于2024年完成整改。'), at: [[3, 4]] },
@@ -90,6 +101,34 @@ const NEGATIVE: Case[] = [
   { rule: 'punctuation-width', name: 'decimals, URLs and ASCII runs in Chinese text', text: '投入3.5万元，使用Node.js, Redis等工具，详见https://a.cn/x?y=1。' },
   { rule: 'number-punctuation', name: 'proper markers', text: lines('一、甲', '（一）乙', '1.丙', '（1）丁', '1.2万元投入。') },
   { rule: 'heading-period', name: 'run-in headings and level-3 sentences', text: lines('（一）加强学习。全年共组织集中学习30次。', '1.全年共组织集中学习30次。', '（二）理论学习不够深入') },
+  {
+    rule: 'heading-period',
+    name: 'numbered measures, each a whole sentence (the plan part of last year’s report)',
+    text: lines(
+      '三、2024年书记抓基层党建工作思路',
+      '（一）加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨。',
+      '（二）严格组织生活，落实“三会一课”制度。',
+      '（三）强化作风建设。',
+      '区财政局党委书记　李明',
+      '2024年1月8日',
+    ),
+  },
+  {
+    rule: 'heading-period',
+    name: 'a numbered problem of three clauses over its analysis',
+    text: lines('二、存在的问题', '（一）理论学习的系统性不够强，学用结合不够紧密，以学促干的成效还不明显。', '个别党员学习满足于读原文。'),
+  },
+  {
+    rule: 'heading-period',
+    name: 'run-in heading sentences followed by their body on the same line',
+    text: lines(
+      '二、存在的问题',
+      '（一）理论学习不够深入。个别党员干部学习满足于读原文、记笔记，结合财政工作思考不够。',
+      '（二）党建工作创新不够！工作方法较为传统。',
+      '（三）监督考核作用发挥不够，主要表现在：考核偏重台账资料。',
+      '对党支部的考核结果运用不够充分。',
+    ),
+  },
   { rule: 'title-year', name: 'title carries the report year', text: lines(T, '正文。'), opts: { year: 2023 } },
   {
     rule: 'year-future',
@@ -178,6 +217,10 @@ describe('lintReport on full reports', () => {
       '34:1 numbering-repeat', // （一） twice
       '40:3 plan-year', // 2023年 in part 三
     ]);
+  });
+
+  it('finds nothing in last year’s report whose problems run into their analysis and whose measures are numbered sentences', () => {
+    expect(lintReport(fixture('last-year-2023-measures.txt'))).toEqual([]);
   });
 
   it('checks last year’s report against its own year, and flags it as the wrong year for 2023', () => {

@@ -9,7 +9,9 @@ import {
   columnOf,
   continuesSentence,
   findTitle,
+  hasOwnBody,
   isDateLine,
+  isNumberedSentence,
   isPlanHeading,
   markerFor,
   parseHeading,
@@ -45,7 +47,7 @@ export const LINT_RULES: ReadonlyArray<{ id: string; description: string }> = [
   { id: 'bracket-width', description: '中文中使用了半角括号，或括号全角半角混用（如“(五）”）。' },
   { id: 'punctuation-width', description: '中文中使用了半角标点（, . ; : ! ? " ...），应使用全角标点。' },
   { id: 'number-punctuation', description: '编号后多了标点，如“（一）、”“1、，”。' },
-  { id: 'heading-period', description: '一级、二级标题末尾不加句号。' },
+  { id: 'heading-period', description: '一级、二级标题末尾不加句号（编号后是完整句子的措施、问题，以及标题后同一行接正文的，不在此列）。' },
   { id: 'title-year', description: '标题应写明报告年度，且与报告年度一致。' },
   { id: 'year-future', description: '正文（第三部分工作思路除外）出现晚于报告年度的年份。' },
   { id: 'plan-year', description: '工作思路部分应写下一年度，出现报告年度本身（“{year}年”）属于笔误。' },
@@ -119,12 +121,13 @@ export function lintReport(text: string, opts: LintOptions = {}): Finding[] {
     enumLast = 0;
   };
 
+  const levels = entries.map((e) => ({ text: e.line.text, level: e.mark?.level ?? null }));
   entries.forEach((entry, i) => {
     const { line, mark } = entry;
     if (mark) {
       checkNumbering(line, mark, last, add);
       checkNumberPunctuation(line, mark, add);
-      if (mark.level <= 2) checkHeadingPeriod(line, mark, add);
+      if (mark.level <= 2) checkHeadingPeriod(line, mark, hasOwnBody(levels, i, mark.level), add);
       enterHeading(mark.level, mark.n, mark.rest);
     } else {
       const missing = missingNumber(entries, i, last);
@@ -185,11 +188,9 @@ function checkNumberPunctuation(line: Line, mark: HeadingMark, add: Add): void {
   }
 }
 
-function checkHeadingPeriod(line: Line, mark: HeadingMark, add: Add): void {
+function checkHeadingPeriod(line: Line, mark: HeadingMark, hasBody: boolean, add: Add): void {
   const rest = mark.rest;
-  if (!rest.endsWith('。')) return;
-  const body = rest.slice(0, -1);
-  if (/[。！？；]/.test(body) || [...rest].length > 50) return; // a run-in heading followed by text
+  if (!rest.endsWith('。') || isNumberedSentence(rest, hasBody)) return;
   add('heading-period', line, line.offset + line.text.length - 1, '标题末尾不加句号。', '删去标题末尾的“。”');
 }
 

@@ -122,6 +122,38 @@ export function isDateLine(text: string): boolean {
   return /^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$/.test(text);
 }
 
+/**
+ * Is a numbered line that ends with 。 a sentence rather than a heading with a stray period? `rest` is the text
+ * after the number; `hasBody` whether a paragraph of its own follows before the next heading of its level or
+ * above (see `hasOwnBody`). A sentence is:
+ * - a run-in heading with its body on the same line (another sentence end, or a colon followed by text,
+ *   before the last 。): 「（一）理论学习不够深入。具体表现在……。」;
+ * - a statement of three clauses or more, as a measure (goal plus concrete actions) or a problem with its
+ *   symptoms is written: 「（一）加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨。」 (a heading is a
+ *   phrase or a pair of phrases: 「认真履行职责，带头落实党建工作责任制」);
+ * - an item with no body of its own: numbered sentences one after another;
+ * - longer than any heading (over 50 characters).
+ */
+export function isNumberedSentence(rest: string, hasBody: boolean): boolean {
+  const body = rest.replace(/[。！？；…]+[”’」』）》]*$/u, '');
+  if (/[。！？；]|[：:]\s*\S/u.test(body)) return true;
+  if ((body.match(/[，,；;]/g) ?? []).length >= 2) return true;
+  return !hasBody || [...rest].length > 50;
+}
+
+/**
+ * Does the line at `i` (a heading of `level`) have a body of its own: a paragraph that ends a sentence before
+ * the next heading of its level or above? A signature or a date under the last item is not a body.
+ */
+export function hasOwnBody(items: ReadonlyArray<{ text: string; level: Level | null }>, i: number, level: Level): boolean {
+  for (let j = i + 1; j < items.length; j++) {
+    const next = items[j]!;
+    if (next.level !== null && next.level <= level) return false;
+    if (next.level !== null || endsSentence(next.text, { colon: true })) return true;
+  }
+  return false;
+}
+
 /** Column (1-based, in code points) of a UTF-16 index within a string. */
 export function columnOf(s: string, index: number): number {
   return [...s.slice(0, index)].length + 1;
