@@ -174,7 +174,11 @@ export function unlabelledFields(card: object): string[] {
       if (LABELLED_ABOVE.has(String(o.tag)) && !(above?.tag === 'markdown' && String(above.content ?? '').trim() !== '')) out.push(at);
       if (o.tag === 'checker' && text(o.text) === '') out.push(at);
       list(o.elements, `${path}[${i}].elements`);
-      if (Array.isArray(o.columns)) o.columns.forEach((c, j) => list((c as Obj).elements, `${path}[${i}].columns[${j}].elements`));
+      if (Array.isArray(o.columns)) {
+        o.columns.forEach((c, j) => {
+          list((c as Obj).elements, `${path}[${i}].columns[${j}].elements`);
+        });
+      }
     });
   };
   list((card as { body?: Obj }).body?.elements, 'body.elements');
