@@ -174,14 +174,10 @@ export class RosterStore {
     return { roster: (r as { value: Roster }).value, rev: r.rev, stored: r.rev };
   }
 
-  /**
-   * Applies `change` with compare-and-set, retried; the new roster and revision, or null after contention (or,
-   * with `expectedRev`, when the roster is no longer at that revision: nothing is written).
-   */
-  async update(chatId: string, change: (r: Roster) => Roster, expectedRev?: number): Promise<{ roster: Roster; rev: number } | null> {
+  /** Applies `change` with compare-and-set, retried; the new roster and revision, or null after contention. */
+  async update(chatId: string, change: (r: Roster) => Roster): Promise<{ roster: Roster; rev: number } | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const cur = await this.get(chatId);
-      if (expectedRev !== undefined && cur.rev !== expectedRev) return null;
       const next = normalizeRoster(change(cur.roster));
       const rev = (cur.stored ?? -1) + 1;
       if (await this.store.cas(RosterStore.key(chatId), cur.stored, next, rev)) return { roster: next, rev };
