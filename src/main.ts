@@ -21,6 +21,7 @@ import { createPlaygroundClock, type Playground, type PlaygroundClock, startPlay
 import { markMode, writeInstance } from './playground/instance.ts';
 import { onBannerRequest } from './console.ts';
 import { type LocalRedis, RedisServerMissing, startLocalRedis } from './store/local-redis.ts';
+import { createOutageTracker } from './store/outage.ts';
 import { createFastRedis, describeTarget, waitReady } from './store/redis.ts';
 
 async function main(): Promise<void> {
@@ -177,7 +178,14 @@ async function start(
     metrics,
   });
   let bot: ReturnType<typeof createBot> | undefined;
-  const jobs = createJobs({ redisUrl, processor: (name, data, job) => bot!.process(name, data, job), logger });
+  const outage = createOutageTracker({ logger, count: (source) => metrics.redisError(source) });
+  redis.on('ready', () => outage.recovered());
+  const jobs = createJobs({
+    redisUrl,
+    processor: (name, data, job) => bot!.process(name, data, job),
+    logger,
+    onConnectionError: (source, err) => outage.failed(source, err),
+  });
   cleanups.push(() => jobs.close());
   metrics.setQueueDepthSource(() => jobs.depth());
   const now = clock?.now;
@@ -238,7 +246,7 @@ async function start(
   }
 
   // One receiver for whichever transport delivers: the webhook edge or the long connection (src/feishu/ws.ts).
-  const receive = createReceiver({ redis, metrics, handle: bot.handle, persist: bot.persist, logger });
+  const receive = createReceiver({ redis, metrics, handle: bot.handle, persist: bot.persist, logger, outage });
   const overWs = config.FEISHU_TRANSPORT === 'websocket';
   let longConnection: LongConnection | undefined;
   const app = await buildApp({

@@ -10,6 +10,8 @@ export interface Metrics {
   schemaDrift(eventType: string, path: string): void;
   /** Delivery bookkeeping that needs a look: a permanent Feishu error inside a handler, a failed release… */
   delivery(outcome: string): void;
+  /** A Redis operation that failed during an outage, by source (request, queue, worker). */
+  redisError(source: string): void;
   /** The long connection's state (1 for the current one, 0 for the others). */
   connectionState(state: string): void;
   /** Registers a function that reports queue depths at scrape time. */
@@ -49,6 +51,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const redisErrors = new Counter({
+    name: 'shuzhi_redis_errors_total',
+    help: 'Redis operations that failed (an outage is logged once; its failures are counted here), by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
   const connection = new Gauge({
     name: 'shuzhi_feishu_connection_state',
     help: 'Long connection to Feishu (FEISHU_TRANSPORT=websocket): 1 for the current state',
@@ -79,6 +87,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     outbound: (api, result) => outbound.inc({ api, result }),
     schemaDrift: (event_type, path) => drift.inc({ event_type, path }),
     delivery: (outcome) => delivery.inc({ outcome }),
+    redisError: (source) => redisErrors.inc({ source }),
     connectionState: (state) => {
       for (const st of STATES) connection.set({ state: st }, st === state ? 1 : 0);
     },

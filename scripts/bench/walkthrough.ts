@@ -17,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { ClickInput, FakeFeishu, FakeMessage } from '../../src/playground/fake/index.ts';
 import { buttons, cardText } from '../../test/support/cards.ts';
+import { CALLBACK_DONE_TTL_S } from '../../src/store/dedupe.ts';
 import { bareWebhook, fmt, startBenchRedis, startChild } from './util.ts';
 
 const SELF = 'scripts/bench/walkthrough.ts';
@@ -396,6 +397,48 @@ async function withChildNodeOptions<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** used_memory growth per activity record, stored the way the activity log stores them (store/activities.ts). */
+async function activityBytes(url: string): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const { ActivityStore } = await import('../../src/store/activities.ts');
+  const { RECORD_VERSION } = await import('../../src/activity/record.ts');
+  const r = new Redis(url);
+  try {
+    const used = async () => Number((await r.info('memory')).match(/^used_memory:(\d+)/m)?.[1] ?? Number.NaN);
+    const store = new ActivityStore(r);
+    const before = await used();
+    const t = Date.UTC(2026, 2, 5);
+    for (let u = 0; u < 50; u++) {
+      const o = { tenant: 'bench_tenant', openId: `ou_act_${String(u).padStart(4, '0')}` };
+      for (let m = 0; m < 20; m++) {
+        const msg = `om_${u}_${m}_${'x'.repeat(24)}`;
+        await store.insertAll(o, [
+          {
+            v: RECORD_VERSION,
+            id: `${msg}-0`,
+            msg,
+            idx: 0,
+            date: '2026-03-05',
+            kind: '集中学习',
+            attendees: 28,
+            allMembers: false,
+            topic: '学习贯彻党的二十届四中全会精神',
+            hours: 2,
+            source: '3月5日 组织集中学习二十届四中全会精神，28人参加，2小时',
+            status: 'logged',
+            rev: 0,
+            createdAt: t,
+            updatedAt: t,
+          },
+        ]);
+      }
+    }
+    return ((await used()) - before) / 1000;
+  } finally {
+    r.disconnect();
+  }
+}
+
 /** Redis memory after the bot's walks, and the share of the stored callback answers (deduplication keys). */
 async function redisFootprint(url: string): Promise<{ usedMb: number; dedupeKeys: number; dedupeMb: number; sessionKeys: number; sessionMb: number }> {
   const { Redis } = await import('ioredis');
@@ -476,8 +519,13 @@ export async function benchWalkthrough(): Promise<void> {
 
     report(`paced (think 0–${2 * THINK_MS} ms)`, botPaced, basePaced);
     report(`burst (no think time, ${USERS} in flight)`, botBurst, baseBurst);
+    const walked = WARMUP_USERS + 2 * USERS;
+    const perSecretary = ((redisMem.dedupeMb + redisMem.sessionMb) * MB) / walked;
+    const perActivity = await activityBytes(redis.url);
     process.stdout.write(
-      `redis after the bot's walks: used_memory ${fmt(redisMem.usedMb)} MB; deduplication keys (callback answers, kept 10 min) ${redisMem.dedupeKeys}, ${fmt(redisMem.dedupeMb)} MB; report keys ${redisMem.sessionKeys}, ${fmt(redisMem.sessionMb)} MB\n` +
+      `redis after the bot's walks: used_memory ${fmt(redisMem.usedMb)} MB; deduplication keys (callback answers, kept ${CALLBACK_DONE_TTL_S} s) ${redisMem.dedupeKeys}, ${fmt(redisMem.dedupeMb)} MB; report keys ${redisMem.sessionKeys}, ${fmt(redisMem.sessionMb)} MB\n` +
+        `redis bytes per active secretary (report + every answer of the walk still stored, dedupe included) ${fmt(perSecretary / 1024)} KB   target ≤ 16 KB: ${perSecretary <= 16 * 1024 ? 'met' : 'NOT met'}\n` +
+        `redis bytes per logged activity (1,000 records for 50 secretaries) ${fmt(perActivity, 0)} B   target ≤ 300 B: ${perActivity <= 300 ? 'met' : 'NOT met'}\n` +
         `bot memory: idle before the walks ${fmt(rssIdle / MB, 0)} MB RSS; after both scenarios and a full GC ${fmt(afterGc.rss / MB, 0)} MB RSS, ${fmt(afterGc.heapUsed / MB, 0)} MB heap used\n`,
     );
   } finally {

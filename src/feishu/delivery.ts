@@ -9,6 +9,7 @@
 //   logged and counted (the lease then runs out by itself within LEASE_MS).
 import type { Redis } from 'ioredis';
 import { CALLBACK_DONE_TTL_S, Deduper, LEASE_MS } from '../store/dedupe.ts';
+import { KEY_PREFIX } from '../store/redis.ts';
 import { FeishuApiError } from './errors.ts';
 import type { InboundEvent } from './inbound.ts';
 
@@ -38,13 +39,20 @@ export function dedupeKeyOf(ev: InboundEvent): string {
   return Deduper.key(ev.eventId, ev.type === 'message' ? ev.messageId : undefined);
 }
 
+/** Where the latest answer for one card and one person is kept (a click's claim points to it). */
+function answerKeyOf(ev: InboundEvent): string | undefined {
+  if (ev.type !== 'card_action' || !ev.messageId) return undefined;
+  return `${KEY_PREFIX}cbans:${ev.messageId}:${ev.operatorOpenId}`;
+}
+
 /** A Feishu error that no retry can fix (terminal, or a 4xx code we do not know). */
 export function isPermanentFeishuError(err: unknown): err is FeishuApiError {
   return err instanceof FeishuApiError && !err.retryable;
 }
 
 export type RunResult =
-  | { ok: true; answer: CallbackAnswer | undefined }
+  /** `json`: a card callback's answer, serialised once (stored for duplicates, and sent as it is). */
+  | { ok: true; answer: CallbackAnswer | undefined; json?: string }
   | { ok: false; permanent: boolean; err: unknown };
 
 export interface Delivery {
@@ -78,13 +86,15 @@ export function createDelivery(o: {
       }
       const isCard = ev.type === 'card_action';
       if (result.ok) {
-        const answer = isCard ? JSON.stringify(result.answer ?? {}) : null;
-        await deduper.done(key, answer, isCard ? CALLBACK_DONE_TTL_S : undefined).catch((err: unknown) => {
+        const json = isCard ? JSON.stringify(result.answer ?? {}) : undefined;
+        // Marked done off the response path: a duplicate arriving meanwhile sees "running", which is answered
+        // the same way (events: 200; callbacks: it waits for the stored answer).
+        deduper.done(key, json ?? null, isCard ? CALLBACK_DONE_TTL_S : undefined, isCard ? answerKeyOf(ev) : undefined).catch((err: unknown) => {
           // The work is done; without the mark a later duplicate may redo it (sends carry uuids, so no second message).
           count('done_failed');
           o.logger.error({ err: (err as Error).message, eventId: ev.eventId }, 'could not mark an event done (Redis): a duplicate may repeat its work');
         });
-        return result;
+        return json === undefined ? result : { ...result, json };
       }
       if (result.permanent) {
         const e = result.err as FeishuApiError;

@@ -152,6 +152,7 @@ export const feishuEdge: FastifyPluginAsync<EdgeOptions> = async (app: FastifyIn
     }
     const r = await receive(body, req.log);
     if (r.isCard) opts.metrics.callbackLatency((performance.now() - started) / 1000);
-    return reply.code(r.status).send(r.body);
+    if (r.json !== undefined) return reply.code(r.status).type('application/json; charset=utf-8').send(r.json);
+    return reply.code(r.status).send(r.body ?? {});
   });
 };

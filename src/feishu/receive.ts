@@ -3,6 +3,7 @@
 // deadline (the one owner of Feishu's 3 s rule) → one answer. Nothing here knows how the body arrived.
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics.ts';
+import type { OutageTracker } from '../store/outage.ts';
 import { type Claim, LEASE_MS } from '../store/dedupe.ts';
 import { type CallbackAnswer, createDelivery, dedupeKeyOf, type EventHandler } from './delivery.ts';
 import { type InboundEvent, InboundParseError, toInboundEvent } from './inbound.ts';
@@ -22,8 +23,16 @@ export interface ReceiveLog {
  */
 export interface Received {
   status: 200 | 500 | 503;
-  body: CallbackAnswer | Record<string, unknown>;
+  /** The answer; absent when only `json` is at hand (a duplicate served from the stored answer). */
+  body?: CallbackAnswer | Record<string, unknown>;
+  /** The answer already serialised (a card callback's): sent as it is, never stringified twice. */
+  json?: string;
   isCard: boolean;
+}
+
+/** The answer as an object (the long connection's ack wants one). */
+export function answerOf(r: Received): CallbackAnswer | Record<string, unknown> {
+  return r.body ?? (r.json ? (JSON.parse(r.json) as CallbackAnswer) : {});
 }
 
 export interface ReceiverOptions {
@@ -35,6 +44,8 @@ export interface ReceiverOptions {
   /** Answered by then at the latest (Feishu allows 3 s). Default 2000 ms. */
   deadlineMs?: number;
   logger: ReceiveLog;
+  /** Logs a Redis outage once when it starts and once when it ends; counts the failures between. */
+  outage?: OutageTracker;
 }
 
 export type Receive = (body: Record<string, unknown>, log: ReceiveLog) => Promise<Received>;
@@ -93,7 +104,9 @@ export function createReceiver(o: ReceiverOptions): Receive {
       claim = await deduper.claim(key);
     } catch (err) {
       o.metrics.event(ev.type, 'unavailable');
-      log.error({ err: (err as Error).message }, 'Redis unavailable: check REDIS_URL');
+      // One warning per outage (store/outage.ts), not one line per request.
+      if (o.outage) o.outage.failed('request', err);
+      else log.error({ err: (err as Error).message }, 'Redis unavailable: check REDIS_URL');
       if (isCard) return { status: 200, body: { toast: { type: 'error', content: UNAVAILABLE_TOAST } }, isCard };
       return { status: 503, body: { error: 'unavailable' }, isCard };
     }
@@ -104,7 +117,7 @@ export function createReceiver(o: ReceiverOptions): Receive {
       let answer = claim.kind === 'done' ? claim.answer : await deduper.awaitDone(key, Math.min(1000, deadlineMs)).catch(() => undefined);
       if (answer === undefined) return { status: 200, body: { toast: { type: 'info', content: BUSY_TOAST } }, isCard };
       if (answer === null) answer = '{}';
-      return { status: 200, body: JSON.parse(answer) as CallbackAnswer, isCard };
+      return { status: 200, json: answer, isCard };
     }
 
     const work = delivery.run(key, ev, o.handle);
@@ -138,7 +151,7 @@ export function createReceiver(o: ReceiverOptions): Receive {
       return (await persist(ev, 1000, log)) ? { status: 200, body: {}, isCard } : { status: 500, body: { error: 'handler failed' }, isCard };
     }
     o.metrics.event(ev.type, 'ok');
-    if (isCard) return { status: 200, body: result.answer ?? {}, isCard };
+    if (isCard) return { status: 200, body: result.answer ?? {}, json: result.json, isCard };
     return { status: 200, body: {}, isCard };
   };
 }

@@ -13,7 +13,7 @@
 //   with the reason and the setting to check.
 // Payloads are neither signed nor encrypted here and carry header.token "": no verification-token check applies.
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { Receive, ReceiveLog } from './receive.ts';
+import { answerOf, type Receive, type ReceiveLog } from './receive.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -131,7 +131,7 @@ export function startLongConnection(o: LongConnectionOptions): LongConnection {
       const body = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
       const r = await o.receive(body, o.logger);
       if (r.status !== 200) throw new Error(`not done (${r.status}): Feishu re-pushes it`);
-      return r.body;
+      return answerOf(r);
     },
   } as unknown as lark.EventDispatcher;
 

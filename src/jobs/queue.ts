@@ -33,6 +33,8 @@ export function createJobs(o: {
   processor?: JobProcessor;
   concurrency?: number;
   logger?: { error(o: object, m: string): void };
+  /** Connection errors of the queue and the worker (Redis down): counted by the outage tracker, not logged each. */
+  onConnectionError?: (source: string, err: Error) => void;
   prefix?: string;
 }): Jobs {
   const connection = createQueueRedis(o.redisUrl);
@@ -47,11 +49,17 @@ export function createJobs(o: {
       connection: workerConnection,
       prefix,
       concurrency: o.concurrency ?? 8,
+      // A job whose worker died is taken over by another within ~10 s (BullMQ's defaults: 30 s + 30 s): the
+      // lock lapses 10 s after its last renewal (renewed every 5 s while the worker lives, so a live worker's
+      // long job is never taken twice), and stalled jobs are looked for every 5 s.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 2,
     });
     worker.on('failed', (job, err) => o.logger?.error({ jobId: job?.id, name: job?.name, err: err.message }, 'job failed'));
-    worker.on('error', (err) => o.logger?.error({ err: err.message }, 'worker error'));
+    worker.on('error', (err) => (o.onConnectionError ? o.onConnectionError('worker', err) : o.logger?.error({ err: err.message }, 'worker error')));
   }
-  queue.on('error', (err) => o.logger?.error({ err: err.message }, 'queue error'));
+  queue.on('error', (err) => (o.onConnectionError ? o.onConnectionError('queue', err) : o.logger?.error({ err: err.message }, 'queue error')));
   return {
     queue,
     async enqueue(name, data, jo) {

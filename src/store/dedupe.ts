@@ -12,15 +12,22 @@
 // the same message_id, and so does a message re-sent under a new event_id), the event_id for everything else.
 // One key per delivery keeps the hot path at one awaited Redis command (requires Redis ≥ 7.0 for NX+GET).
 import { randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { KEY_PREFIX } from './redis.ts';
 
 const DONE_TTL_S = 24 * 3600;
 /**
  * Card callbacks are not re-pushed by Feishu (reference §3.2); a stored answer only serves a duplicate that
- * arrives while the first is being answered, so it is kept minutes, not a day (answers are cards: ~5 KB each).
+ * arrives while the first is being answered, so it is kept a minute, not a day, and compressed (answers are
+ * cards: ~5 KB of JSON, ~1.5 KB stored).
  */
-export const CALLBACK_DONE_TTL_S = 10 * 60;
+export const CALLBACK_DONE_TTL_S = 60;
+/** Answers longer than this are stored deflated (base64), marked by ZIPPED after DONE. */
+const COMPRESS_ABOVE = 256;
+const ZIPPED = 'z:';
+/** A done claim whose answer is stored under another key (see done's shareKey). */
+const SHARED = '@';
 /** How long a claim lives without renewal. Must stay well below Feishu's first re-push (15 s). */
 export const LEASE_MS = 6000;
 /** How often a held claim is renewed. */
@@ -39,6 +46,13 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export interface Hold {
   stop(): void;
   readonly lost: boolean;
+}
+
+/** The answer of a "done:…" value: null when none was stored. */
+function decode(v: string): string | null {
+  const a = v.slice(DONE.length);
+  if (a === '') return null;
+  return a.startsWith(ZIPPED) ? inflateRawSync(Buffer.from(a.slice(ZIPPED.length), 'base64')).toString('utf8') : a;
 }
 
 export class Deduper {
@@ -62,7 +76,7 @@ export class Deduper {
   async claim(key: string): Promise<Claim> {
     const old = (await this.redis.call('SET', key, this.owner, 'PX', this.leaseMs, 'NX', 'GET')) as string | null;
     if (old === null) return { kind: 'claimed', key };
-    if (old.startsWith(DONE)) return { kind: 'done', answer: old.length === DONE.length ? null : old.slice(DONE.length) };
+    if (old.startsWith(DONE)) return { kind: 'done', answer: await this.resolve(old) };
     return { kind: 'running' };
   }
 
@@ -86,8 +100,27 @@ export class Deduper {
     };
   }
 
-  async done(key: string, answer: string | null, ttlS = DONE_TTL_S): Promise<void> {
-    await this.redis.set(key, DONE + (answer ?? ''), 'EX', ttlS);
+  /**
+   * Marks a claim done, with the answer a duplicate gets. `shareKey`: the answer is stored once under that key
+   * (the latest answer for one card and one person) and the claim only points to it: a duplicate of an older
+   * click then gets the card as it is now, which is what the person sees anyway, and a walk of 17 clicks keeps
+   * one stored card instead of 17.
+   */
+  async done(key: string, answer: string | null, ttlS = DONE_TTL_S, shareKey?: string): Promise<void> {
+    const stored = answer && answer.length > COMPRESS_ABOVE ? ZIPPED + deflateRawSync(answer).toString('base64') : (answer ?? '');
+    if (shareKey && stored) {
+      await this.redis.multi().set(shareKey, stored, 'EX', ttlS).set(key, DONE + SHARED + shareKey, 'EX', ttlS).exec();
+      return;
+    }
+    await this.redis.set(key, DONE + stored, 'EX', ttlS);
+  }
+
+  /** Follows a shared answer's pointer. */
+  private async resolve(v: string): Promise<string | null> {
+    const a = v.slice(DONE.length);
+    if (!a.startsWith(SHARED)) return decode(v);
+    const shared = await this.redis.get(a.slice(SHARED.length));
+    return shared === null ? null : decode(DONE + shared);
   }
 
   /** Gives the claim back (only if it is still ours), so that the next delivery can do the work. */
@@ -100,7 +133,7 @@ export class Deduper {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const v = await this.redis.get(key);
-      if (v?.startsWith(DONE)) return v.length === DONE.length ? null : v.slice(DONE.length);
+      if (v?.startsWith(DONE)) return this.resolve(v);
       if (v === null) return undefined;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -308,6 +308,23 @@ describe('exactly-once effects', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('stores a callback answer compressed, once per card and person; a duplicate still gets it', async () => {
+    const d = new Deduper(redis);
+    const answer = JSON.stringify({ card: { type: 'raw', data: { body: { elements: Array.from({ length: 40 }, (_, i) => ({ tag: 'markdown', content: `第${i}段内容` })) } } } });
+    const share = 'shuzhi:cbans:om_card:ou_a';
+    for (const ev of ['evt_c1', 'evt_c2']) {
+      const k = Deduper.key(ev);
+      expect((await d.claim(k)).kind).toBe('claimed');
+      await d.done(k, answer, 60, share);
+      expect(await d.claim(k)).toEqual({ kind: 'done', answer });
+      expect(await redis.get(k)).toBe(`done:@${share}`);
+    }
+    const stored = (await redis.get(share))!;
+    expect(stored.startsWith('z:')).toBe(true);
+    expect(stored.length).toBeLessThan(answer.length / 2);
+    expect(await redis.ttl(share)).toBeGreaterThan(50);
+  });
+
   it('renews the claim while a slow handler runs, so that a duplicate cannot take it over', async () => {
     const payload = messageEvent('统计', { messageId: 'om_slow' });
     const key = Deduper.key(payload.header.event_id, 'om_slow');
