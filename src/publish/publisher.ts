@@ -421,9 +421,9 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         return { card: renderCard(session, { now: ctx.now, tz: ctx.tz, operatorOpenId: session.openId }), toast: toast('warning', PUB_TEXT.noAnswers) };
       }
       // The clicked card (now 生成中) becomes the result card, updated in place as the flow has it.
-      await store.create(session, ctx.now, ctx.messageId);
+      const ahead = await store.create(session, ctx.now, ctx.messageId);
       await enqueuePublish(session.id, session.rev, 0, ctx.messageId !== undefined);
-      return { card: pendingCard(refOf(session, tree.title)), toast: toast('info', PUB_TEXT.toastStart) };
+      return { card: pendingCard(refOf(session, tree.title), { ahead }), toast: toast('info', PUB_TEXT.toastStart) };
     },
 
     async process(name, data) {

@@ -16,6 +16,10 @@ import { KEY_PREFIX } from '../store/redis.ts';
 const P = `${KEY_PREFIX}pub:`;
 const DAY_S = 24 * 3600;
 export const STATE_TTL_S = 120 * DAY_S;
+/** Pending publishes by the time they were requested (the estimate on the 生成中 card). */
+const QUEUE_KEY = `${P}queue`;
+/** A pending publish older than this is no longer counted as ahead of anyone (a crash left it). */
+const QUEUE_STALE_MS = 30 * 60_000;
 export const DOC_TTL_S = 2 * 366 * DAY_S;
 /** A publish holds the lock at most this long (a killed bot's lock expires by itself). */
 export const LOCK_TTL_MS = 10 * 60 * 1000;
@@ -100,14 +104,22 @@ export interface Progress {
 export class PublishStore {
   constructor(private readonly redis: Redis) {}
 
-  async create(s: Session, now: number, clickedMessageId?: string): Promise<void> {
+  /** Records a publish as pending. Returns how many publishes (of anyone's) are ahead of it in the queue. */
+  async create(s: Session, now: number, clickedMessageId?: string): Promise<number> {
     const key = stateKey(s.id, s.rev);
-    await this.redis
+    const id = publishId(s.id, s.rev);
+    const res = await this.redis
       .multi()
       .hset(key, { status: 'pending', round: 0, tries: 0, session: JSON.stringify(s), at: now, ...(clickedMessageId ? { messageId: clickedMessageId } : {}) })
       .expire(key, STATE_TTL_S)
-      .set(latestKey(reportKey(s)), publishId(s.id, s.rev), 'EX', STATE_TTL_S)
+      .set(latestKey(reportKey(s)), id, 'EX', STATE_TTL_S)
+      // The queue of pending publishes, for the 生成中 card's estimate; a member left by a crash ages out.
+      .zremrangebyscore(QUEUE_KEY, 0, now - QUEUE_STALE_MS)
+      .zadd(QUEUE_KEY, 'NX', now, id)
+      .zrank(QUEUE_KEY, id)
       .exec();
+    const rank = res?.at(-1)?.[1];
+    return typeof rank === 'number' ? rank : 0;
   }
 
   async get(sid: string, rev: number): Promise<PublishState | null> {
@@ -140,6 +152,12 @@ export class PublishStore {
   }
 
   async update(sid: string, rev: number, fields: Record<string, string | number>): Promise<void> {
+    const status = fields.status;
+    if (status === 'done' || status === 'failed' || status === 'superseded') {
+      // Out of the queue: the publishes behind it move up.
+      await this.redis.multi().hset(stateKey(sid, rev), fields).zrem(QUEUE_KEY, publishId(sid, rev)).exec();
+      return;
+    }
     await this.redis.hset(stateKey(sid, rev), fields);
   }
 
