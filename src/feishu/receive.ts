@@ -11,6 +11,19 @@ import { type InboundEvent, InboundParseError, toInboundEvent } from './inbound.
 export const UNAVAILABLE_TOAST = '服务暂时不可用，请稍后再试';
 export const BUSY_TOAST = '正在处理，请稍候…';
 
+/** See the claim in createReceiver. */
+export const CLAIM_TIMEOUT_MS = 2500;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 export interface ReceiveLog {
   info(o: object, msg?: string): void;
   warn(o: object, msg?: string): void;
@@ -101,7 +114,10 @@ export function createReceiver(o: ReceiverOptions): Receive {
     const key = dedupeKeyOf(ev);
     let claim: Claim;
     try {
-      claim = await deduper.claim(key);
+      // A Redis that is connected but does not answer (a hung server, a silent network) must not hold the answer
+      // past Feishu's 3 s: the claim gets until CLAIM_TIMEOUT_MS, then counts as an outage. A merely busy Redis
+      // answers well before.
+      claim = await withTimeout(deduper.claim(key), CLAIM_TIMEOUT_MS);
     } catch (err) {
       o.metrics.event(ev.type, 'unavailable');
       // One warning per outage (store/outage.ts), not one line per request.

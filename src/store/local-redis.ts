@@ -55,6 +55,9 @@ export interface LocalRedis {
   stop(): Promise<void>;
   /** Kills the server with SIGKILL (a crash: the AOF keeps what was fsynced, at most about 1 s is lost). */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that keeps its connections but answers nothing (tests of a hung Redis). */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and folder (after stop). */
   start(): Promise<void>;
 }
@@ -90,5 +93,14 @@ export async function startLocalRedis(dir = resolve('var/redis'), o: { logfile?:
       p.kill(signal);
     });
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, dir, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    pause: () => proc?.kill('SIGSTOP'),
+    resume: () => proc?.kill('SIGCONT'),
+    start,
+  };
 }

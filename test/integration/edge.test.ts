@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { encryptPayload } from '../../src/feishu/crypto.ts';
 import { FeishuApiError } from '../../src/feishu/errors.ts';
 import { BUSY_TOAST, type CallbackAnswer, UNAVAILABLE_TOAST } from '../../src/feishu/edge.ts';
+import { CLAIM_TIMEOUT_MS } from '../../src/feishu/receive.ts';
 import type { InboundEvent } from '../../src/feishu/inbound.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
 import { Deduper, LEASE_MS } from '../../src/store/dedupe.ts';
@@ -400,6 +401,35 @@ describe('health and metrics', () => {
     expect(m.statusCode).toBe(200);
     expect(m.body).toContain('shuzhi_events_total');
     expect(m.body).toContain('shuzhi_callback_latency_seconds_bucket');
+  });
+});
+
+describe('a Redis that is connected but answers nothing', () => {
+  it('answers within Feishu\'s 3 s anyway: 503 to an event, a toast to a click', async () => {
+    redisServer.pause();
+    try {
+      const t0 = performance.now();
+      const [ev, click] = await Promise.all([
+        (async () => {
+          const s = sealed(messageEvent('统计'), KEY);
+          return post(s.body, s.headers);
+        })(),
+        (async () => {
+          const c = sealed(cardActionEvent({ k: 'x' }), KEY);
+          return post(c.body, c.headers);
+        })(),
+      ]);
+      const elapsed = performance.now() - t0;
+      expect(ev.statusCode).toBe(503);
+      expect(click.json()).toEqual({ toast: { type: 'error', content: UNAVAILABLE_TOAST } });
+      // The claim guard answered (CLAIM_TIMEOUT_MS = 2.5 s, inside Feishu's 3 s), not a hang; the upper bound is
+      // loose because test machines are noisy.
+      expect(elapsed).toBeGreaterThanOrEqual(CLAIM_TIMEOUT_MS - 50);
+      expect(elapsed).toBeLessThan(CLAIM_TIMEOUT_MS + 5000);
+      expect(seen).toHaveLength(0);
+    } finally {
+      redisServer.resume();
+    }
   });
 });
 

@@ -13,6 +13,9 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** SIGKILL: a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connected, but answering nothing. */
+  pause(): void;
+  resume(): void;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export async function startRedis(): Promise<TestRedis> {
     start: r.start,
     stop: r.stop,
     kill: r.kill,
+    pause: r.pause,
+    resume: r.resume,
     close: async () => {
       await r.stop();
       rmSync(dir, { recursive: true, force: true });
