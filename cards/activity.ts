@@ -8,14 +8,14 @@ import { z } from 'zod';
 import { isoWeekday, parts } from '../src/activity/dates.ts';
 import { ACTIVITY_KINDS, type ActivityKind, type Frequency } from '../src/activity/kinds.ts';
 import { buildLedger, FREQUENCY_TEXT, type Ledger, QUARTER_NAMES } from '../src/activity/ledger.ts';
-import type { ActivityRecord } from '../src/activity/record.ts';
+import { type ActivityRecord, datePending } from '../src/activity/record.ts';
 import type { ActionValue } from './action.ts';
 import { clip, escapeMd } from './escape.ts';
 import { type ButtonOpts, button, card, datePicker, type El, fieldLabel, fitCard, form, grey, hr, input, md, row, select, trimmedNote } from './parts.ts';
 
 export const ACT_K = 'act';
 
-export const ACT_ACTIONS = ['ok', 'undo', 'edit', 'save', 'back', 'del', 'page', 'stats', 'list', 'export', 'off', 'on', 'help'] as const;
+export const ACT_ACTIONS = ['ok', 'undo', 'edit', 'save', 'back', 'del', 'page', 'stats', 'list', 'export', 'off', 'on', 'help', 'plan', 'year'] as const;
 export type ActAction = (typeof ACT_ACTIONS)[number];
 
 /** Where an edit form returns to: the confirmation card of batch m (n records), or list page p. */
@@ -72,6 +72,7 @@ export function recordLine(r: ActivityRecord, n?: number, topicMax = 80): string
   if (r.attendees !== null) parts.push(`${r.attendees}人参加`);
   else if (r.allMembers) parts.push('全体党员参加');
   if (r.hours !== null) parts.push(`${hoursText(r.hours)}学时`);
+  if (r.planned) parts.push('计划');
   let line = parts.join(' · ');
   if (r.topic) line += `\n主题：${escapeMd(clip(r.topic, topicMax))}`;
   return line;
@@ -109,13 +110,17 @@ export function confirmCard(records: ActivityRecord[], batch: { m: string; n: nu
 }
 
 function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }, o: ConfirmOpts, topicMax: number, trimmed: boolean): El {
-  const settled = live.every((r) => r.status === 'confirmed' && r.kind !== null);
+  const settled = live.every((r) => r.status === 'confirmed' && r.kind !== null && !datePending(r));
   const unclear = live.filter((r) => r.kind === null);
+  const badDates = live.filter((r) => r.dateNote?.kind === 'invalid');
   const elements: El[] = [];
   if (o.note) elements.push(md(grey(o.note)));
   if (trimmed) elements.push(trimmedNote());
   live.forEach((r, i) => {
-    elements.push(md(recordLine(r, live.length > 1 ? i + 1 : undefined, topicMax)));
+    let line = recordLine(r, live.length > 1 ? i + 1 : undefined, topicMax);
+    // Our sentence about the date (the written date inside it is digits and 月/日 only).
+    if (r.dateNote) line += `\n${datePending(r) ? `<font color='orange'>${escapeMd(r.dateNote.text)}</font>` : grey(escapeMd(r.dateNote.text))}`;
+    elements.push(md(line));
   });
   const base = { k: ACT_K, m: batch.m, n: batch.n } as const;
   if (!settled) {
@@ -127,6 +132,14 @@ function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }
       fields.push(select({ name: `kind${r.idx}`, placeholder: '请选择活动类型', options: KIND_OPTIONS }));
     });
     if (unclear.length > asked.length) fields.push(md(grey(`另有 ${unclear.length - asked.length} 条的类型，确认后继续选择。`)));
+    // Impossible dates must be picked; a month without a day may be.
+    for (const r of live.filter((x) => x.dateNote?.kind === 'invalid' || x.dateNote?.kind === 'month').slice(0, KIND_CHOICES_MAX)) {
+      const i = live.indexOf(r);
+      const which = live.length > 1 ? `第 ${i + 1} 条的` : '';
+      fields.push(fieldLabel(r.dateNote?.kind === 'invalid' ? `请选择${which}活动日期` : `请补充${which}具体日期`));
+      // An impossible date: nothing chosen beforehand, so that 确认 never files it under today unseen.
+      fields.push(datePicker({ name: `date${r.idx}`, placeholder: '选择活动日期', ...(r.dateNote?.kind === 'month' ? { date: r.date } : {}) }));
+    }
     if (o.askMembers) {
       fields.push(input({ name: 'members', label: '“全体党员”是多少人？请填写本支部党员人数（只需填写一次）', placeholder: '例如：28', maxLength: 5 }));
     }
@@ -134,6 +147,13 @@ function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }
       elements.push(form('act_confirm', [...fields, btn('确认', { ...base, a: 'ok' }, { type: 'primary', submit: 'act_ok' })]));
     }
     const buttons: El[] = fields.length > 0 ? [] : [btn('确认', { ...base, a: 'ok' }, { type: 'primary' })];
+    // A date still to come: kept as a plan, or last year's.
+    for (const [i, r] of live.entries()) {
+      if (r.dateNote?.kind !== 'future') continue;
+      const n = live.length > 1 ? `第${i + 1}条` : '';
+      buttons.push(btn(`${n}按计划记录`, { ...base, a: 'plan', id: r.id, o: 'c' }));
+      buttons.push(btn(`${n}改为${parts(r.date).y - 1}年`, { ...base, a: 'year', id: r.id, o: 'c' }));
+    }
     for (const [i, r] of live.entries()) buttons.push(btn(live.length > 1 ? `修改第${i + 1}条` : '修改', { ...base, a: 'edit', id: r.id, o: 'c' }));
     buttons.push(
       btn('撤销', { ...base, a: 'undo' }, { type: 'danger', confirm: { title: '撤销记录', text: live.length > 1 ? `撤销这 ${live.length} 条活动记录？` : '撤销这条活动记录？' } }),
@@ -147,7 +167,7 @@ function confirmCardWith(live: ActivityRecord[], batch: { m: string; n: number }
     elements.push(row(buttons));
   }
   return card({
-    title: settled ? '活动已记入台账' : unclear.length > 0 ? '请确认活动类型' : '请确认活动记录',
+    title: settled ? '活动已记入台账' : badDates.length > 0 ? '请确认活动日期' : unclear.length > 0 ? '请确认活动类型' : '请确认活动记录',
     subtitle: live.length > 1 ? `共 ${live.length} 条` : undefined,
     template: settled ? 'green' : unclear.length > 0 ? 'orange' : 'blue',
     elements,
@@ -335,6 +355,19 @@ export function activityGalleryCards(): Array<{ id: string; title: string; card:
   return [
     { id: 'activity/confirm', title: '活动记录确认（一条）', card: confirmCard([one], { m: 'om_gallery', n: 1 }, { askMembers: false }) },
     { id: 'activity/confirm-batch', title: '活动记录确认（多条，类型待选择，询问党员人数）', card: confirmCard(batch, { m: 'om_gallery', n: 3 }, { askMembers: true }) },
+    {
+      id: 'activity/confirm-dates',
+      title: '活动记录确认（日期有误、只写月份、日期尚未到来）',
+      card: confirmCard(
+        [
+          sample('0', '2026-12-10', '主题党日', { source: '2月30日开展主题党日', dateNote: { kind: 'invalid', text: '2月没有30日，请确认日期' } }),
+          sample('1', '2026-05-01', '廉政教育', { topic: '廉政警示教育', source: '5月份开展廉政警示教育', dateNote: { kind: 'month', text: '只写了5月，已先记在2026年5月1日，请补充具体日期' } }),
+          sample('2', '2026-12-25', '支委会', { source: '12月25日召开支委会', dateNote: { kind: 'future', text: '该日期尚未到来（2026年12月25日）' } }),
+        ],
+        { m: 'om_gallery', n: 3 },
+        { askMembers: false },
+      ),
+    },
     { id: 'activity/confirmed', title: '活动已记入台账', card: confirmCard([{ ...one, status: 'confirmed' }], { m: 'om_gallery', n: 1 }, { askMembers: false }) },
     { id: 'activity/undone', title: '活动记录已撤销', card: undoneCard() },
     { id: 'activity/edit', title: '修改活动记录', card: editCard(one, { o: 'c', m: 'om_gallery', n: 1 }) },

@@ -187,15 +187,15 @@ export function multiSelect(a: {
   };
 }
 
-/** A date picker of a form, showing `date` (yyyy-MM-dd) at first. */
-export function datePicker(a: { name: string; placeholder: string; date: string }): El {
+/** A date picker of a form, showing `date` (yyyy-MM-dd) at first; empty (the placeholder) without one. */
+export function datePicker(a: { name: string; placeholder: string; date?: string }): El {
   return {
     tag: 'date_picker',
     name: a.name,
     required: false,
     width: 'default',
     placeholder: plain(a.placeholder),
-    initial_date: a.date,
+    ...(a.date ? { initial_date: a.date } : {}),
     behaviors: fieldBehaviors(a.name),
   };
 }

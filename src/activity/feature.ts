@@ -26,11 +26,11 @@ import type { FeishuPort } from '../feishu/port.ts';
 import { type Jobs, safeJobId } from '../jobs/queue.ts';
 import { ActivityStore } from '../store/activities.ts';
 import { KEY_PREFIX } from '../store/redis.ts';
-import { firstWorkingDay, isIsoDate, localTime, monthKey, parts, shiftMonth, todayIn } from './dates.ts';
+import { firstWorkingDay, isIsoDate, localTime, makeDate, monthKey, parts, shiftMonth, todayIn } from './dates.ts';
 import { isActivityKind } from './kinds.ts';
 import { buildLedger, type Frequencies, ledgerCsv, monthGaps, toReportStats } from './ledger.ts';
 import { parseActivities } from './parse.ts';
-import { type ActivityRecord, type Owner, RECORD_VERSION, recordId } from './record.ts';
+import { type ActivityRecord, datePending, type Owner, RECORD_VERSION, recordId } from './record.ts';
 
 export const ACTIVITY_JOBS = { gaps: 'act-gaps', export: 'act-export' } as const;
 /** Local hour at which the monthly reminder goes out. */
@@ -47,6 +47,11 @@ export const ACT_TEXT = {
   deleted: '已删除',
   conflict: '这条记录刚刚在别处被修改过，已为您显示最新内容，请再试一次',
   badDate: '请选择有效的活动日期',
+  pickDate: '日期有误的活动，请先选择正确的日期',
+  planned: '已按计划记录，活动开展后请修改日期或确认',
+  yearFixed: '已改为去年的日期',
+  notFuture: '这条记录的日期已不在今天之后，无需此操作',
+  noDate: (m: number, d: number) => `消息中没有写日期，已按今天（${m}月${d}日）记录；如不是今天，请点“修改”`,
   futureDate: '活动日期不能晚于今天',
   badNumber: (what: string) => `${what}请填写数字`,
   topicTooLong: '主题最多 200 字',
@@ -216,6 +221,9 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
       return true;
     }
     const t = now();
+    const { m: tm, d: td } = parts(today());
+    const noteOf = (a: (typeof found)[number]): ActivityRecord['dateNote'] =>
+      a.dateNote ? { kind: a.dateNote.kind, text: a.dateNote.text } : a.dateGiven ? undefined : { kind: 'none', text: ACT_TEXT.noDate(tm, td) };
     const records: ActivityRecord[] = found.map((a) => ({
       v: RECORD_VERSION,
       id: recordId(ev.messageId, a.index),
@@ -228,6 +236,7 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
       topic: a.topic,
       hours: a.hours,
       source: [...a.source].slice(0, 1000).join(''),
+      ...(noteOf(a) ? { dateNote: noteOf(a) } : {}),
       status: 'logged',
       rev: 0,
       createdAt: t,
@@ -258,8 +267,15 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
     if (date !== undefined && date !== '') {
       const d = /^(\d{4}-\d{2}-\d{2})/.exec(date)?.[1];
       if (!d || !isIsoDate(d)) return { error: ACT_TEXT.badDate };
-      if (d > today()) return { error: ACT_TEXT.futureDate };
+      // A planned record keeps its date to come until the activity has taken place.
+      const keptPlan = current.planned === true && d === current.date;
+      if (d > today() && !keptPlan) return { error: ACT_TEXT.futureDate };
       patch.date = d;
+      if (!keptPlan) {
+        // A date picked on the form settles the date, whatever the message said.
+        patch.dateNote = undefined;
+        patch.planned = undefined;
+      }
     }
     const kind = str('kind');
     if (kind !== undefined && kind !== '') {
@@ -307,6 +323,17 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
           if (!isActivityKind(k)) return { toast: toast('error', ACT_TEXT.chooseKind) };
           kinds.set(r.id, k);
         }
+        // Dates the card asked for: required where the written date was impossible, optional for a month.
+        const dates = new Map<string, string>();
+        for (const r of records) {
+          if (r.dateNote?.kind !== 'invalid' && r.dateNote?.kind !== 'month') continue;
+          const raw = /^(\d{4}-\d{2}-\d{2})/.exec(String(form[`date${r.idx}`] ?? ''))?.[1];
+          if (!raw || !isIsoDate(raw) || raw > today()) {
+            if (r.dateNote.kind === 'invalid') return { toast: toast('error', raw ? ACT_TEXT.futureDate : ACT_TEXT.pickDate) };
+            continue;
+          }
+          if (r.dateNote.kind === 'invalid' || raw !== r.date) dates.set(r.id, raw);
+        }
         let members = settings.memberCount;
         if (needsMembers(records, members)) {
           const raw = String(form.members ?? '').trim();
@@ -323,11 +350,16 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
             (cur) => {
               const k = kinds.get(cur.id);
               const kind = cur.kind ?? (k && isActivityKind(k) ? k : null);
+              const date = dates.get(cur.id);
+              // A date still to come stays to be settled with 按计划记录 or 改为去年.
+              const keepNote = cur.dateNote && !date && cur.dateNote.kind !== 'none' ? cur.dateNote : undefined;
               return {
                 ...cur,
-                status: cur.status === 'deleted' ? 'deleted' : kind === null ? cur.status : 'confirmed',
+                status: cur.status === 'deleted' ? 'deleted' : kind === null || datePending({ dateNote: keepNote }) ? cur.status : 'confirmed',
                 kind,
                 attendees: cur.attendees ?? (cur.allMembers && members ? members : null),
+                date: date ?? cur.date,
+                dateNote: keepNote,
               };
             },
             t,
@@ -335,6 +367,25 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
         }
         const done = left > 0 ? ACT_TEXT.confirmedSome : ACT_TEXT.confirmed;
         return { toast: toast('success', done), card: raw(await batchCard(o, v.m, v.n)) };
+      }
+      case 'plan':
+      case 'year': {
+        const r = v.id ? await store.get(o, v.id) : null;
+        if (!r || r.status === 'deleted') return { toast: toast('warning', ACT_TEXT.notFound) };
+        if (r.dateNote?.kind !== 'future') return { toast: toast('info', ACT_TEXT.notFuture), card: raw(await originCard(o, v)) };
+        const { y, m, d } = parts(r.date);
+        const last = makeDate(y - 1, m, d);
+        if (v.a === 'year' && !last) return { toast: toast('error', ACT_TEXT.badDate) };
+        await store.update(
+          o,
+          r.id,
+          (cur) =>
+            v.a === 'plan'
+              ? { ...cur, dateNote: undefined, planned: true, status: cur.kind === null ? cur.status : 'confirmed' }
+              : { ...cur, dateNote: undefined, date: last!, status: cur.kind === null ? cur.status : 'confirmed' },
+          t,
+        );
+        return { toast: toast('success', v.a === 'plan' ? ACT_TEXT.planned : ACT_TEXT.yearFixed), card: raw(await originCard(o, v)) };
       }
       case 'undo': {
         if (!v.m || !v.n) return { toast: toast('warning', ACT_TEXT.badFormat) };

@@ -57,7 +57,7 @@ export function buildLedger(records: ActivityRecord[], year: number, today: IsoD
     const { y, m } = parts(r.date);
     if (y !== year) continue;
     if (!counts(r)) {
-      unclassified += 1;
+      if (r.kind === null) unclassified += 1;
       continue;
     }
     const row = rows.get(r.kind)!;

@@ -19,10 +19,25 @@ export interface ParsedActivity {
   allMembers: boolean;
   /** false when no date was written and today was assumed. */
   dateGiven: boolean;
+  /**
+   * What the confirmation card must say about the date: an impossible date (stored as today, to be fixed), a
+   * month without a day (stored as the month's first day) or a date still to come. null when the date is plain.
+   */
+  dateNote: DateNote | null;
   /** Position of the segment in the message (0-based): with the message id, the record's identity. */
   index: number;
   /** The segment as written (trimmed). */
   source: string;
+}
+
+export type DateNoteKind = 'invalid' | 'month' | 'future';
+
+export interface DateNote {
+  kind: DateNoteKind;
+  /** The date as written ("2月30日", "5月份"). */
+  written: string;
+  /** Our sentence for the card ("2月没有30日，请确认日期"). */
+  text: string;
 }
 
 export interface ParseOptions {
@@ -102,35 +117,75 @@ interface Span {
 
 interface DateHit extends Span {
   date: IsoDate;
+  note?: DateNoteKind;
+  /** For an impossible date: why ("2月没有30日"). */
+  why?: string;
+  /** Month-only dates are looked for only when no other date is written. */
+  weak?: boolean;
+}
+
+/** A rule's answer: a date, a date with a note, or an impossible date (the reason). */
+type Resolved = IsoDate | { date: IsoDate; note: DateNoteKind } | { invalid: string } | null;
+
+/** How far ahead a month-day without a year is taken as this year's (a date to come); beyond, last year's. */
+const FUTURE_DAYS = 92;
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Why y/m/d (y may be unknown) is no calendar day. */
+function impossible(m: number, d: number, y?: number): string {
+  if (m < 1 || m > 12) return `没有${m}月`;
+  if (m === 2 && d === 29 && y !== undefined) return `${y}年2月没有29日`;
+  return `${m}月没有${d}日`;
 }
 
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
 
-/** Month-day without a year: this year, or last year when that would be in the future. */
-function monthDay(today: IsoDate, m: number, d: number): IsoDate | null {
+/**
+ * Month-day without a year: this year; a date up to FUTURE_DAYS ahead is this year's, still to come (the card
+ * asks); further ahead, last year's. A day the month never has is impossible; 2月29日 is impossible only when
+ * neither this year nor last year has it.
+ */
+function monthDay(today: IsoDate, m: number, d: number): Resolved {
   const { y } = parts(today);
+  if (m < 1 || m > 12 || d < 1 || d > (m === 2 ? 29 : daysInMonth(2001, m))) return { invalid: impossible(m, d) };
   const date = makeDate(y, m, d);
-  if (!date) return makeDate(y - 1, m, d);
-  return date > today ? makeDate(y - 1, m, d) : date;
+  if (!date) {
+    const last = makeDate(y - 1, m, d);
+    if (last && last <= today) return last;
+    return { invalid: impossible(m, d, y) };
+  }
+  if (date <= today) return date;
+  if (date <= addDays(today, FUTURE_DAYS)) return { date, note: 'future' };
+  return makeDate(y - 1, m, d) ?? { invalid: impossible(m, d, y - 1) };
 }
 
-type DateRule = { re: RegExp; resolve: (m: RegExpExecArray, today: IsoDate) => IsoDate | null };
+/** A full date: impossible when no calendar day, to come when after today. */
+function fullDate(today: IsoDate, y: number, m: number, d: number): Resolved {
+  const date = makeDate(y, m, d);
+  if (!date) return y >= 1900 && y <= 2200 ? { invalid: impossible(m, d, y) } : null;
+  return date > today ? { date, note: 'future' } : date;
+}
+
+type DateRule = { re: RegExp; resolve: (m: RegExpExecArray, today: IsoDate) => Resolved; weak?: boolean };
 
 const DATE_RULES: DateRule[] = [
   {
     // 2024年3月5日, 2024年三月五日
     re: new RegExp(`(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*${NUM}\\s*月\\s*${NUM}\\s*[日号]?`),
-    resolve: (m) => makeDate(toNumber(m[1]!) ?? 0, toNumber(m[2]!) ?? 0, toNumber(m[3]!) ?? 0),
+    resolve: (m, today) => fullDate(today, toNumber(m[1]!) ?? 0, toNumber(m[2]!) ?? 0, toNumber(m[3]!) ?? 0),
   },
   {
     // 2024-03-05, 2024.3.5, 2024/3/5
     re: /(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})(?!\d)/,
-    resolve: (m) => makeDate(Number(m[1]), Number(m[2]), Number(m[3])),
+    resolve: (m, today) => fullDate(today, Number(m[1]), Number(m[2]), Number(m[3])),
   },
   {
     // 24年3月5日
     re: /(?<!\d)(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?/,
-    resolve: (m) => makeDate(2000 + Number(m[1]), Number(m[2]), Number(m[3])),
+    resolve: (m, today) => fullDate(today, 2000 + Number(m[1]), Number(m[2]), Number(m[3])),
   },
   {
     // 本月3日, 上月15号, 上个月15日, 这个月3号
@@ -148,7 +203,7 @@ const DATE_RULES: DateRule[] = [
     resolve: (m, today) => {
       const mo = toNumber(m[1]!);
       const d = toNumber(m[2]!);
-      if (mo === null || d === null || mo < 1 || mo > 12) return null;
+      if (mo === null || d === null || mo < 1 || mo > 99 || d < 1 || d > 99) return null;
       return monthDay(today, mo, d);
     },
   },
@@ -159,7 +214,9 @@ const DATE_RULES: DateRule[] = [
       const mo = Number(m[1]);
       const d = Number(m[2]);
       if (mo < 1 || mo > 12) return null;
-      return monthDay(today, mo, d);
+      const r = monthDay(today, mo, d);
+      // "3.45" is a number, not an impossible date.
+      return r !== null && typeof r === 'object' && 'invalid' in r ? null : r;
     },
   },
   {
@@ -205,16 +262,57 @@ const DATE_RULES: DateRule[] = [
   },
 ];
 
+/** A month without a day: "5月份", "2024年5月", "5月开展…" (this year's month, or last year's when to come). */
+const MONTH_RULES: DateRule[] = [
+  {
+    re: new RegExp(`(\\d{4})\\s*年\\s*${NUM}\\s*月份?(?!\\s*(?:\\d|[零〇一二两三四五六七八九十]+\\s*[日号]))`),
+    resolve: (m, today) => {
+      const y = Number(m[1]);
+      const mo = toNumber(m[2]!);
+      if (mo === null || mo < 1 || mo > 12) return mo === null ? null : { invalid: impossible(mo, 1) };
+      const date = makeDate(y, mo, 1);
+      if (!date) return null;
+      return date.slice(0, 7) > today.slice(0, 7) ? { date, note: 'future' } : { date, note: 'month' };
+    },
+  },
+  {
+    re: new RegExp(
+      `(?<![\\d年第上下本这当每])${NUM}\\s*月份?(?=\\s*(?:上旬|中旬|下旬|初|底|末|中|[，,、：:\\s]|$|开展|召开|组织|举办|举行|进行|参加|学习|集中|讲|开了|上了|支部|党支部|我支部|本支部))`,
+    ),
+    resolve: (m, today) => {
+      const mo = toNumber(m[1]!);
+      if (mo === null || mo < 1 || mo > 12) return mo !== null && mo > 12 && mo < 100 ? { invalid: impossible(mo, 1) } : null;
+      const { y, m: cur } = parts(today);
+      return { date: makeDate(mo > cur ? y - 1 : y, mo, 1)!, note: 'month' };
+    },
+  },
+];
+
+function toHit(m: RegExpExecArray, r: Resolved, today: IsoDate): DateHit | null {
+  if (r === null) return null;
+  const span = { start: m.index, end: m.index + m[0].length };
+  if (typeof r === 'string') return { ...span, date: r };
+  if ('invalid' in r) return { ...span, date: today, note: 'invalid', why: r.invalid };
+  return { ...span, date: r.date, note: r.note };
+}
+
 function findDate(s: string, today: IsoDate): DateHit | null {
   let best: DateHit | null = null;
   for (const rule of DATE_RULES) {
     const m = rule.re.exec(s);
     if (!m) continue;
-    const date = rule.resolve(m, today);
-    if (!date) continue;
-    const hit = { start: m.index, end: m.index + m[0].length, date };
+    const hit = toHit(m, rule.resolve(m, today), today);
+    if (!hit) continue;
     // The earliest date in the segment wins; at the same place the first (most specific) rule.
     if (!best || hit.start < best.start) best = hit;
+  }
+  if (!best) {
+    for (const rule of MONTH_RULES) {
+      const m = rule.re.exec(s);
+      if (!m) continue;
+      const hit = toHit(m, rule.resolve(m, today), today);
+      if (hit && (!best || hit.start < best.start)) best = { ...hit, weak: true };
+    }
   }
   if (best) {
     // A range "3月5日至6日" / "3月5日-7日": swallow the end of the range.
@@ -235,13 +333,14 @@ const EXTRA_WORDS: Partial<Record<ActivityKind, readonly string[]>> = {
   党员大会: ['支部大会', '全体党员大会', '党员大会', '党员大汇'],
   党小组会: ['党小组会', '党小组汇', '小组会'],
   组织生活会: ['组织生活会', '组织生活汇', '组织生活回'],
-  民主评议党员: ['民主评议党员', '评议党员', '民主平议'],
+  民主评议党员: ['民主评议党员', '评议党员', '民主平议', '党员民主评议', '民主评议'],
   谈心谈话: ['谈心谈话', '谈话谈心', '谈心谈化', '谈心交心'],
   发展党员: ['发展党员', '入党申请', '接收预备党员', '政审'],
   廉政教育: ['廉政教育', '廉政谈话', '廉洁谈话', '警示教育片', '警式教育', '廉政警示', '廉政教育基地', '廉政教育馆', '警示教育基地'],
   志愿服务: ['志愿服务', '志原服务', '义务劳动', '志愿'],
   调研: ['调研'],
   实景教学: ['实景教学', '红色教育', '纪念馆', '烈士陵园', '革命旧址'],
+  其他: ['表彰大会', '表彰会', '暨表彰', '庆祝建党', '总结大会', '总结表彰'],
 };
 
 /** Words that name a kind only with other signs of an activity (a date, attendance, a verb…). */
@@ -270,6 +369,7 @@ const CONTENT_WORDS = new Set([
   '警示教育基地',
   '警示教育片',
   '重温入党誓词',
+  ...(EXTRA_WORDS.其他 ?? []),
 ]);
 
 /** Lower wins: a meeting named in the text is what was held, the rest is its content. */
@@ -306,7 +406,7 @@ const WORDS: KindWord[] = (() => {
   const out: KindWord[] = [];
   for (const kind of ACTIVITY_KINDS) {
     for (const w of [kind, ...KIND_WORDS[kind], ...(EXTRA_WORDS[kind] ?? [])]) {
-      if (seen.has(w) || kind === '其他') continue;
+      if (seen.has(w) || (kind === '其他' && !(EXTRA_WORDS.其他 ?? []).includes(w))) continue;
       seen.add(w);
       out.push({ word: w, kind, weak: WEAK_WORDS.has(w), content: CONTENT_WORDS.has(w) });
     }
@@ -358,15 +458,22 @@ interface NumHit extends Span {
   value: number;
 }
 
-const JOIN = '(?:参加|参会|出席|到会|与会|参与|到场|到位)';
-const PEOPLE = '(?:党员|同志|人员|干部|职工|群众|名党员|位党员)';
+const JOIN = '(?:参加|参会|出席|到会|与会|参与|到场|到位|参学)';
+const PEOPLE = '(?:党员|同志|人员|干部|职工|群众|名党员|位党员|支委|支委委员|委员)';
+/** Counts of people decided on or named, not attending: "确定2名同志为发展对象". */
+const CHOSEN = '(?<!确定|推荐|推选|选出|列为|吸收|培养|发展|接收|表彰|表决|通过|同意)';
+const MORE = '(?:余|多)?';
 const ATTENDANCE_RULES: RegExp[] = [
   new RegExp(`实到\\s*(?:人数)?\\s*[：:为]?\\s*${NUM}\\s*[人名位]?`),
-  new RegExp(`${JOIN}\\s*(?:人数|人员|党员|同志)?\\s*(?:为|共|共计|有|：|:)?\\s*${NUM}\\s*(?:人|名|位)`),
-  new RegExp(`${NUM}\\s*(?:人|名|位)\\s*(?:党员|同志|干部|职工|人员)?\\s*${JOIN}`),
-  new RegExp(`(?<!发展|预备|正式|接收|新|优秀|先进)(?:党员|同志|干部)\\s*${NUM}\\s*(?:名|人|位)`), // PEOPLE_FIRST
-  new RegExp(`(?<!发展|接收)${NUM}\\s*(?:名|位)\\s*${PEOPLE}(?!发展)`),
-  new RegExp(`(?:共|共计|合计)\\s*${NUM}\\s*(?:人|名)(?!次)`),
+  new RegExp(`${JOIN}\\s*(?:人数|人员|党员|同志|支委)?\\s*(?:为|共|共计|有|：|:)?\\s*${NUM}\\s*${MORE}\\s*(?:人|名|位)`),
+  new RegExp(`${CHOSEN}${NUM}\\s*${MORE}\\s*(?:人|名|位)\\s*(?:党员|同志|干部|职工|人员|支委|委员)?\\s*${JOIN}`),
+  new RegExp(`(?<!发展|预备|正式|接收|新|优秀|先进)(?:党员|同志|干部)\\s*${NUM}\\s*${MORE}\\s*(?:名|人|位)(?!为|作为|列为)`), // PEOPLE_FIRST
+  // "5名支委都参加了", "15名党员志愿者参与": words between the count and the verb.
+  new RegExp(`${CHOSEN}${NUM}\\s*${MORE}\\s*(?:名|位|人)[^，,。；;\\d]{1,8}?${JOIN}`),
+  // "共有党员21人参加", "一共有19人".
+  new RegExp(`共有[^，,。；;\\d]{0,6}?${NUM}\\s*${MORE}\\s*(?:人|名)(?!次)`),
+  new RegExp(`${CHOSEN}${NUM}\\s*${MORE}\\s*(?:名|位)\\s*${PEOPLE}(?!发展|为|作为|列为)`),
+  new RegExp(`(?:共|共计|合计)\\s*${NUM}\\s*${MORE}\\s*(?:人|名)(?!次)`),
   /(\d+)\s*(?:余|多)?\s*人次?(?![均民])/,
 ];
 
@@ -464,7 +571,7 @@ const TIME_OF_DAY = /(?:上午|下午|晚上|早上|中午|傍晚|晚间)?\s*\d{
 const TOPIC_MARK = /(?:学习内容|主题|题目|内容|议题)(?:为|是|：|:)\s*|题为\s*|学习内容\s*/;
 const LEAD_VERB = /^(?:组织|召开|开展|举办|举行|进行|参加|开了个?|讲了|讲授(?!人)|上了|学了|主持|主持召开|主持开展|带领|集中|专题|一次|我们|我支部|本支部|全体)+/;
 const EDGE_JUNK = /^[\s，,。；;：:、.!！—\-~]+|[\s，,。；;：:、.!！—\-~]+$/g;
-const FILLER_CLAUSE = /^(?:历时|时长|学习时长|用时|开会|开了个?会|个会|工作|参加|参会|出席|到会|与会|参与|活动|会议|一次|了|共|效果良好|效果很好|反响良好|圆满完成|顺利召开|顺利开展|顺利举行|圆满结束|参加人员|参加人数|参会人数|参会人员|人数|全体党员|全体党员参加|人|名|等)*$/;
+const FILLER_CLAUSE = /^(?:支部|党支部|我支部|本支部|我们支部|历时|时长|学习时长|用时|开会|开了个?会|个会|工作|参加|参会|出席|到会|与会|参与|活动|会议|一次|了|共|效果良好|效果很好|反响良好|圆满完成|顺利召开|顺利开展|顺利举行|圆满结束|参加人员|参加人数|参会人数|参会人员|人数|全体党员|全体党员参加|人|名|等)*$/;
 const ORDINAL_CLAUSE = /^(?:\d{1,2}月份?)?(?:第[一二三四五六七八九十\d]+次|本月|当月)$/;
 const PEOPLE_CLAUSE = /^(?:全体|全部|所有|青年|老|新|部分|在职|退休|支部|机关)?(?:党员|同志)(?:干部)?(?:参加|参会)?$/;
 
@@ -479,7 +586,7 @@ function cleanPiece(p: string, kind: ActivityKind | null): string {
   let x = p
     .replace(EDGE_JUNK, '')
     .replace(LEAD_VERB, '')
-    .replace(/(?:组织|召开|开展|举办|举行|进行|参加|讲授|了|的|并|和|与|及|在|于|为)+$/, '')
+    .replace(/(?:组织|召开|开展|举办|举行|进行|参加|讲授|开了个?|开|了|的|并|和|与|及|在|于|为)+$/, '')
     .replace(/^(?:的|并|及|于|，)+/, '')
     .replace(/^活动|^会议/, '')
     .replace(EDGE_JUNK, '')
@@ -560,33 +667,55 @@ function segments(text: string, today: IsoDate): string[] {
 export function parseActivities(text: string, opts: ParseOptions): ParsedActivity[] {
   const norm = normalizeText(text);
   const out: ParsedActivity[] = [];
-  let headerDate: IsoDate | null = null;
+  let header: DateHit | null = null;
   const segs = segments(norm, opts.today);
   segs.forEach((seg, index) => {
     if (out.length >= MAX_ACTIVITIES) return;
-    const parsed = parseSegment(seg, index, opts, headerDate);
+    const parsed = parseSegment(seg, index, opts, header, segs.length <= SECOND_KIND_OFFSET);
     if (parsed === 'date-only') {
-      headerDate = findDate(seg, opts.today)!.date;
+      header = findDate(seg.replace(/\s+/g, ' ').trim(), opts.today);
       return;
     }
-    if (parsed) out.push(parsed);
+    if (parsed) for (const a of parsed) if (out.length < MAX_ACTIVITIES) out.push(a);
   });
   return out;
 }
 
-function parseSegment(seg: string, index: number, opts: ParseOptions, headerDate: IsoDate | null): ParsedActivity | null | 'date-only' {
+/**
+ * A segment that names two kinds ("召开组织生活会，开展民主评议党员") gives a second, linked record: its index is
+ * the segment's plus this offset (record ids stay stable; only messages of at most this many segments).
+ */
+export const SECOND_KIND_OFFSET = 50;
+
+function noteOf(hit: DateHit, written: string): DateNote | null {
+  if (!hit.note) return null;
+  if (hit.note === 'invalid') return { kind: 'invalid', written, text: `${hit.why ?? `没有${written}`}，请确认日期` };
+  const { y, m, d } = parts(hit.date);
+  if (hit.note === 'month') return { kind: 'month', written, text: `只写了${m}月，已先记在${y}年${m}月1日，请补充具体日期` };
+  return { kind: 'future', written, text: `该日期尚未到来（${y}年${m}月${d}日）` };
+}
+
+function parseSegment(seg: string, index: number, opts: ParseOptions, header: DateHit | null, second: boolean): ParsedActivity[] | null | 'date-only' {
   const s = seg.replace(/\s+/g, ' ').trim();
   if (!s || [...s].length > MAX_SEGMENT_CHARS || SMALL_TALK.test(s)) return null;
   const noTime = s.replace(TIME_OF_DAY, (m) => ' '.repeat(m.length)).replace(/应到\s*\d+\s*[人名]?/g, (m) => ' '.repeat(m.length));
   const dateHit = findDate(noTime, opts.today);
   if (dateHit && noTime.slice(0, dateHit.start).trim() === '' && /^[\s：:，,。]*$/.test(noTime.slice(dateHit.end))) return 'date-only';
-  if (QUESTION.test(s) || FUTURE.test(s)) return null;
+  // "讨论是否将…列为发展对象" in a meeting's report is its agenda, not a question.
+  const asked = s.replace(AGENDA_WHETHER, ' ');
+  if (QUESTION.test(asked) || FUTURE.test(s)) return null;
   if (SUMMARY.test(dateHit ? blank(noTime, [dateHit]) : noTime) && !dateHit) return null;
   const masked = dateHit ? blank(noTime, [dateHit]) : noTime;
-  const kinds = findKinds(masked);
+  // A kind word inside a title (《关于开展调查研究的工作方案》) names no activity of the segment.
+  const kinds = findKinds(blank(masked, [...masked.matchAll(/《[^《》]*》/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }))));
   let kind = bestKind(kinds);
   let name = nameSpan(kinds, kind);
-  const att = findAttendance(blank(masked, kinds));
+  const att = findAttendance(blank(masked, kinds.filter((k) => !k.weak || !/支委/.test(s.slice(k.start, k.end)))));
+  // "5名支委都参加了": the committee met.
+  if ((!kind || RANK[kind.kind] > 1) && /支委(?:委员|们)?都?(?:参加|参会|出席|到会|到场)|\d+\s*名\s*支委/.test(s)) {
+    kind = { start: 0, end: 0, kind: '支委会', weak: false, content: true };
+    name = null;
+  }
   const hours = findHours(blank(masked, [...kinds, ...(att ? [att] : [])]));
   const allMembers = /全体党员|全部党员|所有党员|全体支部党员/.test(s) && !att;
   const hasBook = /《[^》]+》/.test(s);
@@ -600,17 +729,55 @@ function parseSegment(seg: string, index: number, opts: ParseOptions, headerDate
   } else if (!(UNNAMED.test(masked) && (dateHit || DAYTIME.test(s) || att || hours))) {
     return null;
   }
-  const spans: Span[] = [dateHit, att, hours].filter((x): x is NumHit | DateHit => x !== null);
-  const topic = findTopic(noTime, spans, name, kind?.kind ?? null);
-  return {
-    date: dateHit?.date ?? headerDate ?? opts.today,
+  const other = second && kind ? secondKind(kinds, kind, masked) : null;
+  const spans: Span[] = [dateHit, att, hours, other].filter((x): x is NumHit | DateHit | KindHit => x !== null);
+  let topic = findTopic(noTime, spans, name, kind?.kind ?? null);
+  // "和小李进行了谈心谈话" would leave "和小李": keep the secretary's wording instead.
+  if (topic && /^(?:和|与|同|跟|给|对|为|向)[^，]{1,12}$/.test(topic)) topic = plainTopic(noTime, spans) ?? topic;
+  const dated = dateHit ?? header;
+  const first: ParsedActivity = {
+    date: dated?.date ?? opts.today,
     kind: kind?.kind ?? null,
     attendees: att?.value ?? (allMembers && opts.memberCount ? opts.memberCount : null),
     topic,
     hours: hours?.value ?? null,
     allMembers,
-    dateGiven: Boolean(dateHit) || headerDate !== null,
+    dateGiven: dated !== null && dated.note !== 'invalid',
+    dateNote: dated ? noteOf(dated, dateHit ? noTime.slice(dateHit.start, dateHit.end).trim() : '') : null,
     index,
     source: seg.trim(),
   };
+  return other ? [first, { ...first, kind: other.kind, index: index + SECOND_KIND_OFFSET }] : [first];
 }
+
+/** The segment without what was recognised (date, counts, time of day), as written otherwise. */
+function plainTopic(seg: string, spans: Span[]): string | null {
+  const t = blank(seg, spans)
+    .replace(TIME_OF_DAY, '\u0001')
+    .split(/\u0001+/)
+    .map((p) => p.replace(EDGE_JUNK, '').trim())
+    .filter((p) => p.length > 0)
+    .join('，')
+    .replace(LEAD_VERB, '')
+    .replace(EDGE_JUNK, '');
+  return t.length >= 2 ? [...t].slice(0, 100).join('') : null;
+}
+
+/** The agenda of a meeting: "讨论是否将…", "表决是否同意…". */
+const AGENDA_WHETHER = /(?:讨论|研究|审议|表决|酝酿|投票决定|决定)(?:了|并)?(?:是否|能否)|是否同意/g;
+
+/** A second meeting-like kind named by its own word ("组织生活会…民主评议党员"), or null. */
+function secondKind(hits: KindHit[], best: KindHit, seg: string): KindHit | null {
+  if (RANK[best.kind] !== 1) return null;
+  return (
+    hits.find((h) => {
+      if (h === best || h.kind === best.kind || h.weak || h.content || RANK[h.kind] !== 1) return false;
+      // Held, not the object of the meeting ("研究年度组织生活会准备工作", "选举产生新一届支部委员会").
+      const before = seg.slice(Math.max(0, h.start - 12), h.start);
+      return SECOND_HELD.test(before) && !/准备|工作|方案|的/.test(seg.slice(h.end, h.end + 2));
+    }) ?? null
+  );
+}
+
+/** Just before a second kind word: it was held too ("…，开展民主评议党员", "…组织生活会和民主评议党员大会"). */
+const SECOND_HELD = /(?:(?:召开|开展|举行|举办|组织)了?|(?:会|活动)(?:和|及|并|暨))(?:\d{4}年度?)?$/;

@@ -19,6 +19,14 @@ export const activityRecordSchema = z.object({
   hours: z.number().min(0).max(1000).nullable(),
   /** The text as written. */
   source: z.string().max(1000),
+  /**
+   * What the confirmation card says about the date until the secretary settles it (issue 13): an impossible
+   * date (stored as the day it was logged), a month without a day (its first day), a date still to come, or no
+   * date written (the day it was logged). Absent once settled, and on records logged before.
+   */
+  dateNote: z.object({ kind: z.enum(['invalid', 'month', 'future', 'none']), text: z.string().max(100) }).optional(),
+  /** Recorded as planned (a date still to come, kept by 按计划记录): not counted until its date is edited. */
+  planned: z.boolean().optional(),
   /** logged: saved from a message; confirmed: 确认 pressed or edited; deleted: a tombstone (never re-created). */
   status: z.enum(['logged', 'confirmed', 'deleted']),
   rev: z.number().int().min(0),
@@ -49,5 +57,10 @@ export interface RecordEdit {
 
 /** A record counts in statistics once its kind is known and it is not deleted. */
 export function counts(r: ActivityRecord): r is ActivityRecord & { kind: ActivityKind } {
-  return r.status !== 'deleted' && r.kind !== null;
+  return r.status !== 'deleted' && r.kind !== null && !datePending(r) && !r.planned;
+}
+
+/** The date still has to be settled on the card: impossible, or still to come. */
+export function datePending(r: Pick<ActivityRecord, 'dateNote'>): boolean {
+  return r.dateNote?.kind === 'invalid' || r.dateNote?.kind === 'future';
 }

@@ -188,7 +188,8 @@ describe('the activity log through the fake Feishu', () => {
   });
 
   it('lists with paging and deletes from the list', async () => {
-    const lines = Array.from({ length: 9 }, (_, i) => `${i + 1}月20日 主题党日`).join('\n');
+    // Months after June are written with last year (a month-day still to come would be this year's, questioned).
+    const lines = Array.from({ length: 9 }, (_, i) => `${i + 1 >= 6 ? '2025年' : ''}${i + 1}月20日 主题党日`).join('\n');
     await say(lines);
     const list = await say('列表');
     expect(text(list)).toContain('第 1/2 页，共 12 条');
@@ -328,6 +329,66 @@ describe('the activity log through the fake Feishu', () => {
     expect(duty).toContain('活动统计');
     expect(duty).toMatch(/全年共召开支委会1次、党员大会1次/);
   });
+  it('never files a date the text did not give without saying so: impossible, month-only, to come, none (issue 13)', async () => {
+    // Today is 2026-06-17 for this test (the reminder tests moved the clock).
+    const was = frozen;
+    frozen = Date.UTC(2026, 5, 17, 2);
+    const QIAN = 'ou_secretary_qian';
+    h.fake.addUser({ openId: QIAN, name: '钱书记' });
+    const c = h.fake.p2pChatOf(QIAN);
+    const o = { tenant: owner.tenant, openId: QIAN };
+    const send = async (t: string) => {
+      const before = botMessages(c).length;
+      expect((await h.fake.userSendsText({ chatId: c, openId: QIAN, text: t })).status).toBe(200);
+      return waitFor(() => botMessages(c)[before], `the answer to "${t}"`);
+    };
+    const shown = (m: FakeMessage) => cardText(h.fake.message(m.messageId)!.content);
+
+    // An impossible date: the card says why and asks for the day; 确认 without one is refused.
+    let card = await send('2月30日开展主题党日，重温入党誓词');
+    expect(shown(card)).toContain('2月没有30日，请确认日期');
+    expect(shown(card)).toContain('请确认活动日期');
+    let r = await click(h.fake, card, QIAN, '确认');
+    expect(r.toast).toMatchObject({ type: 'error', content: '日期有误的活动，请先选择正确的日期' });
+    expect((await act.store.recent(o, 0, 1)).records[0]).toMatchObject({ status: 'logged', dateNote: { kind: 'invalid' } });
+    expect((await act.stats(o.tenant, QIAN, 2026))?.counts.主题党日).toBeUndefined();
+    r = await click(h.fake, card, QIAN, '确认', { date0: '2026-02-28' });
+    expect(r.toast).toMatchObject({ type: 'success' });
+    let rec = (await act.store.recent(o, 0, 1)).records[0]!;
+    expect(rec).toMatchObject({ date: '2026-02-28', status: 'confirmed' });
+    expect(rec.dateNote).toBeUndefined();
+
+    // A month without a day: its first day, marked, and the card asks for the day.
+    card = await send('5月份开展廉政警示教育');
+    expect(shown(card)).toContain('只写了5月，已先记在2026年5月1日，请补充具体日期');
+    r = await click(h.fake, card, QIAN, '确认', { date0: '2026-05-12' });
+    expect(r.toast).toMatchObject({ type: 'success' });
+    expect((await act.store.recent(o, 0, 5)).records.find((x) => x.kind === '廉政教育')).toMatchObject({ date: '2026-05-12', status: 'confirmed' });
+
+    // A date to come: 该日期尚未到来, kept as a plan (not counted) or moved to last year.
+    card = await send('6月25日召开支委会');
+    expect(shown(card)).toContain('该日期尚未到来（2026年6月25日）');
+    r = await click(h.fake, card, QIAN, '按计划记录');
+    expect(r.toast).toMatchObject({ type: 'success', content: '已按计划记录，活动开展后请修改日期或确认' });
+    rec = (await act.store.recent(o, 0, 5)).records.find((x) => x.kind === '支委会')!;
+    expect(rec).toMatchObject({ date: '2026-06-25', planned: true });
+    expect(shown(card)).toContain('计划');
+    card = await send('7月3日召开党员大会');
+    r = await click(h.fake, card, QIAN, '改为2025年');
+    expect(r.toast).toMatchObject({ type: 'success', content: '已改为去年的日期' });
+    expect((await act.store.recent(o, 0, 10)).records.find((x) => x.kind === '党员大会')).toMatchObject({ date: '2025-07-03', status: 'confirmed' });
+
+    // No date at all: today, and the card says so.
+    card = await send('召开组织生活会，开展民主评议党员');
+    expect(shown(card)).toContain('消息中没有写日期，已按今天（6月17日）记录');
+    // Two kinds in one message: two linked records, each counted once.
+    await click(h.fake, card, QIAN, '确认');
+    const counts = (await act.stats(o.tenant, QIAN, 2026))?.counts ?? {};
+    expect(counts).toMatchObject({ 主题党日: 1, 廉政教育: 1, 组织生活会: 1, 民主评议党员: 1 });
+    expect(counts.支委会).toBeUndefined();
+    frozen = was;
+  });
+
   it('asks for the kinds of many unclear activities a few at a time, and confirms each once it has one', async () => {
     const lines = Array.from({ length: 7 }, (_, n) => `3月${n + 1}日开会，研究第${n + 1}项工作`);
     const ZHAO = 'ou_secretary_zhao';

@@ -1,9 +1,9 @@
 // The activity parser: field accuracy on the test set of realistic messages (printed, asserted ≥ 95 %), and
 // the individual rules (dates relative to an injected today, kinds, attendance, duration, topic, segments).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_KINDS } from '../../src/activity/kinds.ts';
 import { type ActivityJson, parseActivities, toActivityJson, toNumber } from '../../src/activity/parse.ts';
+import { readCaseBlocks } from '../support/activity-cases.ts';
 
 interface Case {
   line: number;
@@ -16,66 +16,26 @@ interface Case {
 const FIELDS = ['date', 'kind', 'attendees', 'topic', 'hours'] as const;
 
 function readCases(path: string): Case[] {
-  const cases: Case[] = [];
-  let today = '';
-  let memberCount: number | undefined;
-  let cur: Case | undefined;
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const flush = () => {
-    if (cur) {
-      if (cur.expected.length === 0 && !cur.text.includes('\u0000none')) throw new Error(`case at line ${cur.line} has no "=" line`);
-      cur.text = cur.text.replace('\u0000none', '');
-      cases.push(cur);
-    }
-    cur = undefined;
-  };
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (line.startsWith('#')) return;
-    if (line.trim() === '') {
-      flush();
-      return;
-    }
-    if (line.startsWith('@today ')) {
-      today = line.slice(7).trim();
-      return;
-    }
-    if (line.startsWith('@members ')) {
-      memberCount = Number(line.slice(9).trim());
-      return;
-    }
-    if (line.startsWith('> ')) {
-      if (!cur) cur = { line: i + 1, text: line.slice(2), today, memberCount, expected: [] };
-      else cur.text += `\n${line.slice(2)}`;
-      return;
-    }
-    if (line.startsWith('= ')) {
-      if (!cur) throw new Error(`line ${i + 1}: "=" without a message`);
-      if (line.trim() === '= none') {
-        cur.text += '\u0000none';
-        return;
-      }
-      const f = line
-        .slice(2)
-        .split('|')
-        .map((x) => x.trim());
-      if (f.length !== 5) throw new Error(`line ${i + 1}: expected 5 fields`);
+  return readCaseBlocks(path).map((b) => {
+    if (b.expect.length === 0) throw new Error(`case at line ${b.line} has no "=" line`);
+    const expected: ActivityJson[] = [];
+    for (const e of b.expect) {
+      if (e.text === 'none') continue;
+      const f = e.text.split('|').map((x) => x.trim());
+      if (f.length !== 5) throw new Error(`line ${e.line}: expected 5 fields`);
       const nul = (x: string) => (x === '-' ? null : x);
       const kind = nul(f[1]!);
-      if (kind !== null && !(ACTIVITY_KINDS as readonly string[]).includes(kind)) throw new Error(`line ${i + 1}: unknown kind ${kind}`);
-      cur.expected.push({
+      if (kind !== null && !(ACTIVITY_KINDS as readonly string[]).includes(kind)) throw new Error(`line ${e.line}: unknown kind ${kind}`);
+      expected.push({
         date: f[0]!,
         kind: kind as ActivityJson['kind'],
         attendees: nul(f[2]!) === null ? null : Number(f[2]),
         topic: nul(f[3]!),
         hours: nul(f[4]!) === null ? null : Number(f[4]),
       });
-      return;
     }
-    throw new Error(`line ${i + 1}: cannot read "${line}"`);
+    return { line: b.line, text: b.text, today: b.today, ...(b.memberCount !== undefined ? { memberCount: b.memberCount } : {}), expected };
   });
-  flush();
-  return cases;
 }
 
 /** Topics are compared without whitespace and punctuation. */
@@ -178,8 +138,12 @@ describe('parser rules', () => {
     expect(one('3.5 支委会').date).toBe('2024-03-05');
     expect(one('2024-03-05 支委会').date).toBe('2024-03-05');
     expect(one('2024年3月5日支委会').date).toBe('2024-03-05');
-    // A date that would be in the future means last year.
-    expect(one('7月1日支委会').date).toBe('2023-07-01');
+    // A date still to come (up to three months ahead) is this year's, and the card asks (issue 13); further
+    // ahead it means last year.
+    expect(one('7月1日支委会').date).toBe('2024-07-01');
+    expect(one('7月1日支委会').dateNote?.kind).toBe('future');
+    expect(one('11月1日支委会').date).toBe('2023-11-01');
+    expect(one('11月1日支委会').dateNote).toBeNull();
     expect(one('12月30日组织生活会', { today: '2025-01-02' }).date).toBe('2024-12-30');
     // Across a year boundary: last week's Friday of 2025-01-02 (a Thursday) is 2024-12-27.
     expect(one('上周五党员大会', { today: '2025-01-02' }).date).toBe('2024-12-27');
@@ -243,5 +207,86 @@ describe('parser rules', () => {
     expect(toNumber('两')).toBe(2);
     expect(toNumber('一百零五')).toBe(105);
     expect(toNumber('abc')).toBeNull();
+  });
+});
+
+describe('real-world Chinese (issue 13)', () => {
+  const today = '2024-10-16';
+  const all = (text: string, t = today) => parseActivities(text, { today: t });
+  const one = (text: string, t = today) => {
+    const r = all(text, t);
+    expect(r, text).toHaveLength(1);
+    return r[0]!;
+  };
+
+  it('never takes an impossible date for today without saying so', () => {
+    const a = one('4月31日召开党小组会');
+    expect(a.dateNote).toMatchObject({ kind: 'invalid', text: '4月没有31日，请确认日期' });
+    expect(a.dateGiven).toBe(false);
+    expect(a.kind).toBe('党小组会');
+    expect(one('14月2日开展主题党日').dateNote?.text).toBe('没有14月，请确认日期');
+    expect(one('2023年2月29日召开支委会').dateNote?.text).toBe('2023年2月没有29日，请确认日期');
+    // "3.45" is a number, not an impossible date.
+    expect(one('3月2日集中学习3.45小时').dateNote).toBeNull();
+  });
+
+  it('records a month without a day as its first day, marked; a month inside the topic is no date', () => {
+    const a = one('9月份组织党员观看警示教育片');
+    expect(a).toMatchObject({ date: '2024-09-01', dateGiven: true, dateNote: { kind: 'month', written: '9月份' } });
+    expect(a.dateNote?.text).toBe('只写了9月，已先记在2024年9月1日，请补充具体日期');
+    expect(one('2023年11月开展志愿服务').date).toBe('2023-11-01');
+    // A month ahead of this one is last year's.
+    expect(one('11月份召开组织生活会').date).toBe('2023-11-01');
+    const b = one('支委会 部署10月份发展党员工作');
+    expect(b.dateGiven).toBe(false);
+    expect(b.dateNote).toBeNull();
+  });
+
+  it('questions a date still to come (up to three months) instead of filing it under last year', () => {
+    const a = one('10月28日召开党员大会');
+    expect(a).toMatchObject({ date: '2024-10-28', dateNote: { kind: 'future', text: '该日期尚未到来（2024年10月28日）' } });
+    expect(one('2024年12月1日开展主题党日').dateNote?.kind).toBe('future');
+    expect(one('3月1日召开支委会').date).toBe('2024-03-01');
+    expect(one('1月20日召开支委会').date).toBe('2024-01-20');
+  });
+
+  it('keeps the secretary wording of the topic and never cuts a word in half', () => {
+    expect(one('商量明年评优的事，4名支委都参加了')).toMatchObject({ kind: '支委会', attendees: 4, topic: '商量明年评优的事' });
+    expect(one('前天下午支部开了支委会，研究了困难党员慰问').topic).toBe('研究了困难党员慰问');
+    expect(one('10月9日跟老党员张师傅开展谈心谈话').topic).toBe('跟老党员张师傅开展谈心谈话');
+    expect(one('9月30日单位举行国庆暨表彰大会，80余人参加')).toMatchObject({ kind: '其他', attendees: 80, topic: '单位举行国庆暨表彰大会' });
+  });
+
+  it('reads the attendance phrases of notices, and not a number of people decided on', () => {
+    expect(one('10月8日集中学习，共有支部党员13人参加').attendees).toBe(13);
+    expect(one('10月8日集中学习，参学党员14人').attendees).toBe(14);
+    expect(one('10月8日召开党员大会，到会党员25名').attendees).toBe(25);
+    expect(one('10月8日开展志愿服务，9名党员志愿者参与').attendees).toBe(9);
+    expect(one('10月8日主题党日，参加党员300余人').attendees).toBe(300);
+    expect(one('10月8日支委会，推荐3名同志为入党积极分子').attendees).toBeNull();
+    expect(one('10月8日支委会，确定1名同志为发展对象').attendees).toBeNull();
+  });
+
+  it('records both kinds of a message that names two, and only when both were held', () => {
+    const two = all('10月10日召开组织生活会，并开展民主评议党员');
+    expect(two.map((a) => a.kind)).toEqual(['组织生活会', '民主评议党员']);
+    expect(two.map((a) => a.index)).toEqual([0, 50]);
+    expect(two[0]!.topic).toBeNull();
+    expect(all('10月10日主题党日活动和民主评议党员会议').map((a) => a.kind)).toEqual(['主题党日', '民主评议党员']);
+    expect(all('10月10日召开支委会，研究民主评议党员工作').map((a) => a.kind)).toEqual(['支委会']);
+    expect(all('10月10日召开党员大会，选举产生新的支部委员会').map((a) => a.kind)).toEqual(['党员大会']);
+  });
+
+  it('avoids the notice-style pitfalls: titles, agendas with 是否', () => {
+    expect(one('根据《关于开展党纪学习教育的通知》，10月11日召开党员大会').kind).toBe('党员大会');
+    expect(one('10月11日，支部召开支部大会，讨论是否同意接收张某为预备党员').kind).toBe('党员大会');
+    expect(all('10月11日是否召开了支委会？')).toHaveLength(0);
+  });
+
+  it('stays fast on long pasted text', () => {
+    const long = `${'5月份开展志愿服务，共有党员12人参加，讨论是否将两名同志列为发展对象；'.repeat(6)}`;
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) parseActivities(`${long}\n`.repeat(10), { today });
+    expect((performance.now() - t0) / 20).toBeLessThan(100);
   });
 });
