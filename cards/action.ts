@@ -41,6 +41,23 @@ export type WtActionValue = z.infer<typeof wtValueSchema>;
 export const startValueSchema = z.object({ k: z.literal('start') });
 export type StartActionValue = z.infer<typeof startValueSchema>;
 
+/**
+ * 帮我起草 / 重新起草 / 润色这段 and 用回我的原文 on a walk-through step card (the drafting feature,
+ * src/drafting/feature.ts). Same session, step and rev as the card's walk-through buttons; `t` is the paragraph
+ * being polished.
+ */
+export const DR_ACTIONS = ['draft', 'redraft', 'polish', 'mine'] as const;
+export type DrAction = (typeof DR_ACTIONS)[number];
+export const drValueSchema = z.object({
+  k: z.literal('dr'),
+  a: z.enum(DR_ACTIONS),
+  s: z.string().min(1).max(64),
+  st: z.string().min(1).max(64),
+  r: z.number().int().min(0),
+  t: z.number().int().min(0).max(1000).optional(),
+});
+export type DrActionValue = z.infer<typeof drValueSchema>;
+
 export type ActionValue = WtActionValue | StartActionValue;
 export const actionValueSchema: z.ZodType<ActionValue> = z.discriminatedUnion('k', [wtValueSchema, startValueSchema]);
 

@@ -127,6 +127,29 @@ function walkthroughCards(): GalleryCard[] {
   return out;
 }
 
+/** 帮我起草 on a step card (src/drafting/feature.ts): the button, 正在起草…, the draft in the box, a failure. */
+function draftingCards(): GalleryCard[] {
+  const s = { ...filledSession(), step: 'ach:duty' as const };
+  const dctx = { ...ctx, assist: { host: 'llm.example.gov.cn' } };
+  const draft =
+    '2026年，我认真履行党建工作第一责任人职责，一是坚持以上率下，全年支委会12次、党员大会4次、党课2次，推动学习教育常态化；二是全年累计开展活动99次【请核实】，把党建工作与业务工作同谋划、同部署、同落实；三是加强督促检查，确保各项任务落到实处。';
+  const editing = act({ ...s, step: 'opening' }, 'edit', undefined, 0);
+  return [
+    { id: 'drafting/offer', title: '帮我起草：按钮与去向说明', card: renderCard(s, dctx) },
+    { id: 'drafting/pending', title: '帮我起草：正在起草', card: renderCard(s, dctx, { draft: { para: '我坚持把党建工作摆在突出位置' }, assist: { state: 'pending', mode: 'draft' } }) },
+    {
+      id: 'drafting/done',
+      title: '帮我起草：初稿已填入输入框（含待核实数字）',
+      card: renderCard(s, dctx, {
+        draft: { para: draft },
+        assist: { state: 'done', mode: 'draft', flagged: 1, findings: ['中文中使用了半角标点“,”。（建议：改为“，”）'], original: '我坚持把党建工作摆在突出位置' },
+      }),
+    },
+    { id: 'drafting/failed', title: '帮我起草：未能生成', card: renderCard(s, dctx, { draft: { para: '我坚持把党建工作摆在突出位置' }, assist: { state: 'failed', message: '模型服务响应超时（超过 30 秒），请稍后点击“重新起草”再试。' } }) },
+    { id: 'drafting/polish', title: '润色这段（修改已填写的段落）', card: renderCard(editing, dctx) },
+  ];
+}
+
 /** Publishing (cards/publish.ts): 生成中, the result card (first time, regenerated), the failure card. */
 function publishCards(): GalleryCard[] {
   const ref = { sessionId: 'gallery-1', rev: 12, title: '2026年度区财政局党支部书记抓基层党建工作述职报告' };
@@ -146,6 +169,7 @@ function publishCards(): GalleryCard[] {
 /** Every section of the gallery, in display order. Append new sections here. */
 export const GALLERY_SECTIONS: ReadonlyArray<{ id: string; title: string; cards: () => GalleryCard[] }> = [
   { id: 'walkthrough', title: '述职报告填写', cards: walkthroughCards },
+  { id: 'drafting', title: '帮我起草', cards: draftingCards },
   { id: 'publish', title: '生成文档', cards: publishCards },
   { id: 'activity', title: '支部活动记录', cards: activityGalleryCards },
   { id: 'deadline', title: '截止提醒', cards: deadlineGalleryCards },

@@ -35,6 +35,28 @@ export interface RenderOpts {
   draft?: Record<string, string>;
   /** A line shown at the top (e.g. "继续上次的填写"). Static text of ours, never user text (not escaped). */
   note?: string;
+  /** The state of a 帮我起草 / 润色这段 request shown on the card (src/drafting/feature.ts). */
+  assist?: AssistView;
+}
+
+/** What the card says about a draft: being written, written (in the input box), or failed. */
+export type AssistView =
+  | { state: 'pending'; mode: 'draft' | 'polish' }
+  | {
+      state: 'done';
+      mode: 'draft' | 'polish';
+      /** Figures marked 【请核实】. */
+      flagged: number;
+      /** The checker's findings on the draft (static messages quoting the draft: escaped). */
+      findings: readonly string[];
+      /** What the secretary had typed before (kept, shown, and restorable). */
+      original?: string;
+    }
+  | { state: 'failed'; message: string };
+
+/** The input a draft goes into on the current step: the analysis of a problem, else the paragraph. */
+export function draftField(step: StepId): 'analysis' | 'para' {
+  return step === 'problems' ? 'analysis' : 'para';
 }
 
 /** Notes shown at the top of a card: the caller's, then TRIMMED_NOTE when a smaller budget had to be used. */
@@ -111,7 +133,8 @@ const CUSTOM_GUIDE = {
   example: '',
 };
 
-function guide(s: Session): { prompt: string; example: string } {
+/** The template's guidance for the current step. */
+export function guide(s: Session): { prompt: string; example: string } {
   const t = TEMPLATE;
   const y = reportYear(s);
   switch (s.step) {
@@ -206,6 +229,13 @@ function reference(s: Session): RefLine[] {
       return imp.sections.filter((x) => id !== null && x.templateId === id).flatMap(sectionLines);
     }
   }
+}
+
+/** Last year's text for the current step as plain text (one line per paragraph), '' when none was imported. */
+export function referenceText(s: Session): string {
+  return reference(s)
+    .map((l) => `${l.strong ?? ''}${l.text ?? ''}`)
+    .join('\n');
 }
 
 /** The reference lines as markdown, within `max` characters of last year's text (the last one shown is cut). */
@@ -331,6 +361,7 @@ function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boole
 
   els.push(hr());
   els.push(...currentText(s, b));
+  if (ctx.assist && o.assist) els.push(...assistStatus(s, o.assist, b));
 
   // The form: inputs, then the buttons that submit them.
   const fe: El[] = [];
@@ -419,6 +450,7 @@ function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boole
       }),
     );
   }
+  if (ctx.assist) fe.push(...assistControls(s, ctx.assist, o.assist, editing));
   if (editing !== undefined) {
     fe.push(
       row([
@@ -465,6 +497,59 @@ function stepCard(s: Session, ctx: Ctx, o: RenderOpts, b: Budget, trimmed: boole
   els.push(row(manage));
   const h = header(s);
   return card({ title: h.title, subtitle: h.subtitle, template: 'blue', elements: els, summary: h.title });
+}
+
+function dval(s: Session, a: 'draft' | 'redraft' | 'polish' | 'mine', t?: number): Record<string, unknown> {
+  return { k: 'dr', a, s: s.id, st: s.step, r: s.rev, ...(t !== undefined ? { t } : {}) };
+}
+
+/** 帮我起草 (重新起草 once a draft is shown) or 润色这段 while a paragraph is edited, and where the text goes. */
+function assistControls(s: Session, a: { host: string }, view: AssistView | undefined, editing: number | undefined): El[] {
+  const polish = editing !== undefined;
+  const again = view?.state === 'done';
+  const b = polish
+    ? button(again ? '重新润色' : '润色这段', dval(s, 'polish', editing), { submit: 'b_draft', size: 'small' })
+    : button(again ? '重新起草' : '帮我起草', dval(s, again ? 'redraft' : 'draft'), { submit: 'b_draft', size: 'small' });
+  return [
+    row([b]),
+    md(
+      grey(
+        `${polish ? '“润色这段”' : '“帮我起草”'}会把本节标题、写作要求、单位和年度、您在本节输入的内容、本节活动统计和去年报告的本节原文发送至 ${escapeMd(a.host)}，由模型生成初稿；初稿仅填入输入框，须您修改并点击保存后才会写入报告。`,
+      ),
+      { size: 'notation' },
+    ),
+  ];
+}
+
+/** The state of a draft request, above the form. */
+function assistStatus(s: Session, v: AssistView, b: Budget): El[] {
+  const save = s.edit !== undefined ? '保存修改' : s.step === 'problems' ? '添加这个问题' : s.step === 'plan' ? '添加措施' : '保存本段';
+  if (v.state === 'pending') {
+    return [md(`**${v.mode === 'polish' ? '正在润色…' : '正在起草…'}**${grey('通常需要几秒钟，完成后本卡片会自动更新。')}`)];
+  }
+  if (v.state === 'failed') {
+    return [md(`**未能生成初稿：**${escapeMd(v.message)}\n${grey('您输入的内容未受影响，仍在下方输入框中。')}`)];
+  }
+  const lines = [
+    `**${v.mode === 'polish' ? '润色稿' : '初稿'}已填入下方输入框**，请核对修改后点击“${save}”；未保存前不会写入报告。`,
+  ];
+  if (v.flagged > 0) lines.push(`有 ${v.flagged} 处数字未能在您的记录中找到，已标注“【请核实】”，请核对后修改或删除。`);
+  if (v.findings.length > 0) {
+    const max = b.rows >= 10 ? 5 : 2;
+    lines.push(`**格式检查：**发现 ${v.findings.length} 处需要注意`);
+    for (const f of v.findings.slice(0, max)) lines.push(`· ${escapeMd(clip(f, 120))}`);
+    if (v.findings.length > max) lines.push(grey(`……另有 ${v.findings.length - max} 条`));
+  }
+  const out: El[] = [md(lines.join('\n'))];
+  if (v.original !== undefined && v.original.trim() !== '') {
+    out.push(
+      panel('**您原来输入的内容（已保留）**', [
+        md(escapeMd(clip(v.original, b.para))),
+        row([button('用回我的原文', dval(s, 'mine'), { size: 'small' })]),
+      ]),
+    );
+  }
+  return out;
 }
 
 function setupCard(s: Session, ctx: Ctx, o: RenderOpts): El {

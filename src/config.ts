@@ -61,6 +61,26 @@ export const configSchema = z
       .refine(isTimeZone, { message: 'BOT_TZ 不是有效的 IANA 时区，例如 Asia/Shanghai' }),
     /** Default: info with a Feishu app; warn in the playground (a quiet console: the banner stays in sight). */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    /**
+     * 帮我起草: any OpenAI-compatible chat-completions endpoint (a cloud provider, or a model served inside the
+     * office network), e.g. https://api.deepseek.com/v1 or http://10.0.0.5:8000/v1. Unset: the feature is absent.
+     */
+    LLM_BASE_URL: z
+      .string()
+      .trim()
+      .transform((s) => (s === '' ? undefined : s))
+      .pipe(z.string().url({ message: 'LLM_BASE_URL 必须是 http(s) 地址，例如 http://10.0.0.5:8000/v1' }).optional())
+      .transform((s) => s?.replace(/\/+$/, ''))
+      .optional(),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    /** Drafts per secretary per day (Asia/Shanghai or BOT_TZ calendar day). */
+    LLM_DAILY_LIMIT: z.coerce
+      .number({ message: 'LLM_DAILY_LIMIT 必须是 1 到 10000 之间的整数' })
+      .int({ message: 'LLM_DAILY_LIMIT 必须是 1 到 10000 之间的整数' })
+      .min(1, { message: 'LLM_DAILY_LIMIT 必须是 1 到 10000 之间的整数' })
+      .max(10_000, { message: 'LLM_DAILY_LIMIT 必须是 1 到 10000 之间的整数' })
+      .default(30),
   })
   .superRefine((c, ctx) => {
     if (c.FEISHU_APP_ID && !c.FEISHU_APP_SECRET) {
@@ -81,6 +101,15 @@ export const configSchema = z
       } catch {
         ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'REDIS_SENTINELS 格式应为 host:port,host:port，例如 10.0.0.1:26379,10.0.0.2:26379' });
       }
+    }
+    if (c.LLM_BASE_URL && !/^https?:\/\//.test(c.LLM_BASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_BASE_URL'], message: 'LLM_BASE_URL 必须是 http(s) 地址，例如 http://10.0.0.5:8000/v1' });
+    }
+    if (c.LLM_BASE_URL && !c.LLM_MODEL) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: '设置了 LLM_BASE_URL 时必须同时设置 LLM_MODEL（模型名称，例如 qwen2.5-14b-instruct）' });
+    }
+    if (!c.LLM_BASE_URL && (c.LLM_MODEL || c.LLM_API_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_BASE_URL'], message: '设置了 LLM_MODEL 或 LLM_API_KEY 时必须同时设置 LLM_BASE_URL（OpenAI 兼容接口地址，例如 http://10.0.0.5:8000/v1）' });
     }
     // Over the long connection events are neither signed nor encrypted (authenticated when it is opened).
     if (c.FEISHU_APP_ID && c.FEISHU_TRANSPORT === 'webhook' && !c.FEISHU_ENCRYPT_KEY && !c.FEISHU_VERIFICATION_TOKEN) {
@@ -124,4 +153,17 @@ export function redisTargetOf(c: Config): RedisTarget | undefined {
 /** True when no Feishu app is configured: the bot runs against the embedded fake Open Platform. */
 export function isPlayground(c: Config): boolean {
   return !c.FEISHU_APP_ID;
+}
+
+/** The drafting model (帮我起草), or undefined when LLM_BASE_URL is not set (the feature is then absent). */
+export interface LlmSettings {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  dailyLimit: number;
+}
+
+export function llmOf(c: Config): LlmSettings | undefined {
+  if (!c.LLM_BASE_URL || !c.LLM_MODEL) return undefined;
+  return { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, dailyLimit: c.LLM_DAILY_LIMIT, ...(c.LLM_API_KEY ? { apiKey: c.LLM_API_KEY } : {}) };
 }

@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { REDACT, buildApp } from './app.ts';
 import { createActivityFeature } from './activity/feature.ts';
+import { createDraftingFeature } from './drafting/feature.ts';
+import { createLlm } from './drafting/llm.ts';
 import { createBot } from './bot/index.ts';
-import { ConfigError, type Config, isPlayground, loadConfig, redisTargetOf } from './config.ts';
+import { ConfigError, type Config, isPlayground, llmOf, loadConfig, redisTargetOf } from './config.ts';
 import { createFeishuPort } from './feishu/port.ts';
 import { createReceiver } from './feishu/receive.ts';
 import { type LongConnection, startLongConnection } from './feishu/ws.ts';
@@ -210,6 +212,12 @@ async function start(
     // Bound late: the walk-through lives inside the bot, which is built just below.
     openWalkthrough: (tenantKey, openId) => bot!.openWalkthrough(tenantKey, openId),
   });
+  // 帮我起草: the configured model; in the playground, when none is configured, the fake's own endpoint.
+  const llmSettings = llmOf(config) ?? (pg ? { baseUrl: `${pg.fake.url}/v1`, model: 'fake-drafter', dailyLimit: config.LLM_DAILY_LIMIT } : undefined);
+  const llm = llmSettings ? createLlm(llmSettings) : undefined;
+  const drafting = llm && llmSettings
+    ? createDraftingFeature({ redis, jobs, port, llm, dailyLimit: llmSettings.dailyLimit, tz: config.BOT_TZ, logger, stats: activity.stats, metrics, now })
+    : undefined;
   bot = createBot({
     port,
     redis,
@@ -219,7 +227,8 @@ async function start(
     docUrlBase: feishu.docUrlBase,
     folderToken: config.FEISHU_FOLDER_TOKEN,
     now,
-    features: [activity.feature, deadlines.feature],
+    features: [activity.feature, deadlines.feature, ...(drafting ? [drafting] : [])],
+    ...(llm ? { assistHost: llm.host } : {}),
     publisher,
     stats: activity.stats,
     published: async (tenantKey, openId, year) => getSubmission(redis, tenantKey, openId, year),

@@ -16,6 +16,8 @@ export interface Metrics {
   connectionState(state: string): void;
   /** Registers a function that reports queue depths at scrape time. */
   setQueueDepthSource(fn: () => Promise<Record<string, number>>): void;
+  /** One 帮我起草 / 润色这段 model call: outcome (ok, flagged, timeout, rate_limited, server_error, empty, garbage, error, limit), latency, tokens. */
+  draft(outcome: string, seconds?: number, tokens?: { prompt: number; completion: number }): void;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -64,6 +66,24 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registers: [registry],
   });
   const STATES = ['connecting', 'connected', 'reconnecting', 'failed', 'closed'];
+  const drafts = new Counter({
+    name: 'shuzhi_drafts_total',
+    help: '帮我起草 / 润色这段 requests by outcome (ok, flagged, timeout, rate_limited, server_error, empty, garbage, error, limit)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const draftLatency = new Histogram({
+    name: 'shuzhi_draft_latency_seconds',
+    help: 'Time of one drafting model call',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 20, 30],
+    registers: [registry],
+  });
+  const draftTokens = new Counter({
+    name: 'shuzhi_draft_tokens_total',
+    help: 'Tokens of drafting model calls, by kind (prompt, completion)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   let depthSource: (() => Promise<Record<string, number>>) | undefined;
   new Gauge({
     name: 'shuzhi_queue_depth',
@@ -90,6 +110,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     redisError: (source) => redisErrors.inc({ source }),
     connectionState: (state) => {
       for (const st of STATES) connection.set({ state: st }, st === state ? 1 : 0);
+    },
+    draft: (outcome, seconds, tokens) => {
+      drafts.inc({ outcome });
+      if (seconds !== undefined) draftLatency.observe(seconds);
+      if (tokens) {
+        draftTokens.inc({ kind: 'prompt' }, tokens.prompt);
+        draftTokens.inc({ kind: 'completion' }, tokens.completion);
+      }
     },
     setQueueDepthSource: (fn) => {
       depthSource = fn;

@@ -36,6 +36,8 @@ export interface BotDeps {
   stats?: StatsSource;
   /** The document already generated for a report (the preview offers to open or update it). */
   published?: PublishedSource;
+  /** Set with the drafting feature (src/drafting/feature.ts, in `features`): the model endpoint's host. */
+  assistHost?: string;
 }
 
 export interface Bot {
@@ -61,6 +63,7 @@ export function createBot(deps: BotDeps): Bot {
     publisher: deps.publisher,
     stats: deps.stats,
     published: deps.published,
+    ...(deps.assistHost ? { assistHost: deps.assistHost } : {}),
   });
   const importer = createImportFeature({ redis: deps.redis, port: deps.port, sessions, walkthrough, logger: deps.logger, now, tz: deps.tz });
   const features: Feature[] = [importer, ...(deps.features ?? []), ...(deps.publisher ? [deps.publisher] : [])];

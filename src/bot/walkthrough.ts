@@ -32,11 +32,14 @@ export class WalkthroughHandler {
       publisher?: Publisher;
       stats?: StatsSource;
       published?: PublishedSource;
+      /** The drafting model's host when 帮我起草 is configured (text step cards then offer it). */
+      assistHost?: string;
     },
   ) {}
 
   private async ctx(tenantKey: string, openId: string, year?: number): Promise<Ctx> {
     const ctx: Ctx = { now: this.d.now(), tz: this.d.tz, operatorOpenId: openId };
+    if (this.d.assistHost) ctx.assist = { host: this.d.assistHost };
     if (year !== undefined) {
       const [stats, published] = await Promise.all([this.d.stats?.(tenantKey, openId, year), this.d.published?.(tenantKey, openId, year)]);
       if (stats) ctx.stats = stats;

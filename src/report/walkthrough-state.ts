@@ -230,6 +230,11 @@ export interface Ctx {
   stats?: ReportStats;
   /** The document already generated for this report, if any (the preview then offers to open or update it). */
   published?: { url: string; at: number };
+  /**
+   * Set when the deployment configured a model (LLM_BASE_URL): text step cards offer 帮我起草 / 润色这段, and say
+   * once where the text goes (`host`, the endpoint's host). Absent: no button, no mention.
+   */
+  assist?: { host: string };
 }
 
 /** Statistics to use: fresh ones from the context, else the ones saved with the session. */

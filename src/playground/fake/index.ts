@@ -6,6 +6,7 @@ import { checkCard } from './card-check.ts';
 import { docxRoutes } from './docx.ts';
 import { newId } from './ids.ts';
 import { imRoutes } from './im.ts';
+import { createFakeLlm } from './openai.ts';
 import { Pusher } from './push.ts';
 import { FakeHttp } from './server.ts';
 import type {
@@ -74,7 +75,8 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
   const world = new World(opts);
   let baseUrl = '';
   const longConn = new FakeLongConnection(world, () => baseUrl);
-  const http = new FakeHttp(world, [...imRoutes(world), ...docxRoutes(world), longConnectionRoute(longConn)]);
+  const llm = createFakeLlm();
+  const http = new FakeHttp(world, [...imRoutes(world), ...docxRoutes(world), longConnectionRoute(longConn), llm.route()]);
   http.onUpgrade = (req, socket, head) => longConn.upgrade(req, socket, head);
   const pusher = new Pusher(world, longConn);
   const url = await http.listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
@@ -158,6 +160,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
       world.settings.transport = t;
     },
     longConnection: longConn,
+    llm,
     setClock(now) {
       world.setClock(now);
     },

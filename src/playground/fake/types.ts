@@ -1,5 +1,6 @@
 // Public types of the fake Feishu Open Platform. Other modules (tests, the playground UI) code against
 // these names, so change them only together with their users.
+import type { FakeLlm } from './openai.ts';
 
 export interface FakeLogger {
   info(...a: unknown[]): void;
@@ -169,6 +170,8 @@ export interface ClickInput {
 export interface FakeFeishu {
   /** Base URL to give the SDK as `domain` (no trailing slash). */
   readonly url: string;
+  /** The fake OpenAI-compatible endpoint at `${url}/v1` (帮我起草): fault injection and the record of calls. */
+  readonly llm: FakeLlm;
   readonly bot: { openId: string; appName: string };
   setBotUrl(url: string): void;
   /** Switches how events and callbacks reach the bot (see FakeFeishuOptions.transport). */
