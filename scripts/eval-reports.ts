@@ -99,10 +99,8 @@ export function scoreImporter(reports: EvalReport[]): ImporterScore {
       check(r, `part ${part}`, imp.sections.some((x) => x.level === 1 && x.part === part), imp.sections.filter((x) => x.level === 1).map((x) => x.heading));
     }
     const subs = imp.sections.filter((x) => x.level === 2 && x.part === 'achievements').map((x) => x.templateId ?? '-');
-    (r.head.subsections ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .forEach((id, i) => check(r, `sub-section ${i + 1} → ${id}`, subs[i] === id, subs));
+    const ids = (r.head.subsections ?? '').split(/\s+/).filter(Boolean);
+    for (const [i, id] of ids.entries()) check(r, `sub-section ${i + 1} → ${id}`, subs[i] === id, subs);
     if (r.head.problems) check(r, 'problems', imp.problems.length === Number(r.head.problems), imp.problems);
     const all = [imp.opening, ...imp.sections.map((x) => `${x.heading}\n${x.text}`), ...imp.problems].join('\n');
     check(r, 'no page numbers or debris', !DEBRIS.test(all), DEBRIS.exec(all)?.[0]);
