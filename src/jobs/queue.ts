@@ -23,6 +23,19 @@ export interface Jobs {
   queue: Queue;
 }
 
+const CLOSE_GRACE_MS = 5000;
+
+/** True when the promise settled within ms, false when it did not (it is left to settle on its own). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  const r = await Promise.race([p.then(() => true, () => true), late]);
+  clearTimeout(timer);
+  return r;
+}
+
 export function safeJobId(...parts: Array<string | number>): string {
   return parts.map((p) => String(p).replace(/[^A-Za-z0-9_.-]/g, '_')).join('-');
 }
@@ -80,8 +93,14 @@ export function createJobs(o: {
       return { [QUEUE_NAME]: (c.waiting ?? 0) + (c.delayed ?? 0) };
     },
     async close() {
-      await worker?.close();
-      await queue.close();
+      // Graceful first (active jobs finish); a worker that does not close within CLOSE_GRACE_MS is closed by
+      // force: an idle worker whose blocking connection followed a Sentinel failover never resolved close()
+      // (test/integration/sentinel.test.ts), which would keep a stopping process alive for ever.
+      if (worker && (await settlesWithin(worker.close(), CLOSE_GRACE_MS)) === false) {
+        o.logger?.error({}, 'job worker did not stop within 5 s: closed by force (its active jobs are retried by BullMQ)');
+        void worker.close(true).catch(() => undefined);
+      }
+      await settlesWithin(queue.close(), CLOSE_GRACE_MS);
       workerConnection?.disconnect();
       connection.disconnect();
     },

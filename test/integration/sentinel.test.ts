@@ -4,6 +4,8 @@
 // answer is lost (every section is in the report once).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig, redisTargetOf } from '../../src/config.ts';
+import { EVENT_JOB } from '../../src/feishu/delivery.ts';
+import { createJobs } from '../../src/jobs/queue.ts';
 import { type FakeFeishu, startFakeFeishu } from '../../src/playground/fake/index.ts';
 import { composeReport } from '../../src/report/compose.ts';
 import { renderText } from '../../src/report/render-text.ts';
@@ -24,6 +26,15 @@ const SECTIONS: Array<[string, string]> = [
 ];
 
 let sentinels: TestSentinels;
+/** The same settings an operator writes, read by the production config. */
+const config = () =>
+  loadConfig({
+    FEISHU_APP_ID: APP_ID,
+    FEISHU_APP_SECRET: APP_SECRET,
+    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+    REDIS_SENTINELS: sentinels.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
+    REDIS_SENTINEL_NAME: sentinels.name,
+  });
 let fake: FakeFeishu;
 let bot: BotInstance;
 
@@ -31,15 +42,7 @@ beforeAll(async () => {
   sentinels = await startSentinels();
   fake = await startFakeFeishu({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, repushScheduleMs: [1000, 2000, 4000] });
   fake.addUser({ openId: USER, name: '郑书记' });
-  // The same settings an operator writes, read by the production config.
-  const config = loadConfig({
-    FEISHU_APP_ID: APP_ID,
-    FEISHU_APP_SECRET: APP_SECRET,
-    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-    REDIS_SENTINELS: sentinels.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
-    REDIS_SENTINEL_NAME: sentinels.name,
-  });
-  bot = await startBotInstance({ redisUrl: redisTargetOf(config)!, fake, transport: 'webhook' });
+  bot = await startBotInstance({ redisUrl: redisTargetOf(config())!, fake, transport: 'webhook' });
   fake.setBotUrl(`${bot.url}/feishu/events`);
 }, 60_000);
 
@@ -60,6 +63,8 @@ it('fails the master over mid-walk: the bot answers again within seconds, no ans
   let r = await click(fake, card, USER, '保存并继续', { unit: '区统计局', org: '党支部', year: '2026', sup: '区直机关工委' });
   expect(r.toast?.type ?? 'success').not.toBe('error');
 
+  // A second job worker with nothing to do (its own prefix): it must still stop after the failover.
+  const idle = createJobs({ redisUrl: redisTargetOf(config())!, processor: async () => undefined, prefix: 'shuzhi:idle' });
   let recoveredMs = 0;
   for (const [id, text] of SECTIONS) {
     if (id === 'study') {
@@ -83,6 +88,9 @@ it('fails the master over mid-walk: the bot answers again within seconds, no ans
     r = await click(fake, card, USER, '保存并继续', { para: text });
     expect({ id, moved: step() !== before }).toEqual({ id, moved: true });
   }
+  const closing = Date.now();
+  await idle.close();
+  expect(Date.now() - closing).toBeLessThan(20_000);
   // "Within seconds": measured from the moment the sentinels named the new master.
   expect(recoveredMs).toBeLessThan(10_000);
   const ids = JSON.stringify(fake.message(card.messageId)!.content).match(/"s":"([^"]+)"/);
@@ -90,4 +98,13 @@ it('fails the master over mid-walk: the bot answers again within seconds, no ans
   if (!loaded || !('session' in loaded)) throw new Error('no session');
   const report = renderText(composeReport(DUTY_REPORT, toReportAnswers(loaded.session)!));
   for (const [id, answer] of SECTIONS) expect({ id, times: report.split(answer).length - 1 }).toEqual({ id, times: 1 });
+
+  // The job queue follows the failover too: a durable event job (as the edge records one) is still processed.
+  const NEWCOMER = 'ou_sentinel_newcomer';
+  fake.addUser({ openId: NEWCOMER, name: '钱书记' });
+  const p2p = fake.p2pChatOf(NEWCOMER);
+  await bot.jobs.enqueue(EVENT_JOB, { type: 'p2p_entered', eventId: 'evt_after_failover', tenantKey: '', chatId: p2p, operatorOpenId: NEWCOMER }, { jobId: 'event-after-failover' });
+  const until = Date.now() + 20_000;
+  while (!fake.messages(p2p).some((m) => m.sender.type === 'app') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  expect(fake.messages(p2p).some((m) => m.sender.type === 'app' && m.msgType === 'interactive')).toBe(true);
 }, 90_000);
