@@ -178,6 +178,15 @@ describe('帮我起草 through the fake Feishu and the fake model', () => {
     });
   }
 
+  it('refreshes an outdated card instead of drafting on it', async () => {
+    const old = now();
+    await click(h.fake, card, SECRETARY, '保存标题');
+    const calls = h.fake.llm.calls.length;
+    const r = await click(h.fake, card, SECRETARY, '帮我起草', {}, old);
+    expect(r.toast?.content).toContain('过期');
+    expect(h.fake.llm.calls.length).toBe(calls);
+  });
+
   it('refuses a click by someone else', async () => {
     const r = await click(h.fake, card, OTHER, '帮我起草');
     expect(r.toast?.content).toContain('其他同志');

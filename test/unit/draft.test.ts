@@ -15,6 +15,8 @@ import {
   numbersIn,
   stripMarkup,
 } from '../../src/report/draft.ts';
+import { ConfigError, llmOf, loadConfig } from '../../src/config.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
 import { MAX_PARAGRAPHS, newSession, type Session, sessionSchema, steps } from '../../src/report/walkthrough-state.ts';
 
@@ -141,5 +143,44 @@ describe('the step cards with 帮我起草', () => {
     const s = { ...big(), step: 'opening' as const };
     const text = JSON.stringify(renderCard(s, { now: NOW, tz: TZ, operatorOpenId: 'ou_owner' }));
     expect(text).not.toMatch(/帮我起草|润色|模型/);
+  });
+});
+
+describe('the settings and the metrics', () => {
+  it('is absent unless LLM_BASE_URL and LLM_MODEL are set; the daily limit defaults to 30', () => {
+    expect(llmOf(loadConfig({}))).toBeUndefined();
+    expect(llmOf(loadConfig({ LLM_BASE_URL: 'http://10.0.0.5:8000/v1/', LLM_MODEL: 'qwen2.5-14b-instruct' }))).toEqual({
+      baseUrl: 'http://10.0.0.5:8000/v1',
+      model: 'qwen2.5-14b-instruct',
+      dailyLimit: 30,
+    });
+    expect(llmOf(loadConfig({ LLM_BASE_URL: 'https://api.example.com/v1', LLM_MODEL: 'm', LLM_API_KEY: 'sk-x', LLM_DAILY_LIMIT: '5' }))).toMatchObject({ apiKey: 'sk-x', dailyLimit: 5 });
+  });
+
+  it('names every bad setting', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({ LLM_BASE_URL: 'http://10.0.0.5:8000/v1' }).join()).toContain('LLM_MODEL');
+    expect(problems({ LLM_MODEL: 'm' }).join()).toContain('LLM_BASE_URL');
+    expect(problems({ LLM_BASE_URL: 'ftp://x', LLM_MODEL: 'm' }).join()).toContain('http(s)');
+    expect(problems({ LLM_BASE_URL: 'http://a/v1', LLM_MODEL: 'm', LLM_DAILY_LIMIT: '0' }).join()).toContain('LLM_DAILY_LIMIT');
+  });
+
+  it('counts drafts by outcome, with latency and tokens', async () => {
+    const m = createMetrics();
+    m.draft('ok', 1.2, { prompt: 300, completion: 150 });
+    m.draft('timeout', 30);
+    m.draft('limit');
+    const text = await m.registry.metrics();
+    expect(text).toContain('shuzhi_drafts_total{outcome="ok"} 1');
+    expect(text).toContain('shuzhi_drafts_total{outcome="limit"} 1');
+    expect(text).toContain('shuzhi_draft_tokens_total{kind="prompt"} 300');
+    expect(text).toContain('shuzhi_draft_latency_seconds_count 2');
   });
 });
