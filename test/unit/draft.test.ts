@@ -15,7 +15,7 @@ import {
   numbersIn,
   stripMarkup,
 } from '../../src/report/draft.ts';
-import { ConfigError, llmOf, loadConfig } from '../../src/config.ts';
+import { type ConfigError, llmOf, loadConfig } from '../../src/config.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { checkCard } from '../../src/playground/fake/card-check.ts';
 import { MAX_PARAGRAPHS, newSession, type Session, sessionSchema, steps } from '../../src/report/walkthrough-state.ts';
