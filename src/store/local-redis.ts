@@ -29,10 +29,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitListening(port: number, proc: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves once something listens on 127.0.0.1:port; rejects after timeoutMs, or as soon as `proc` exits. */
+export async function waitListening(port: number, proc: ChildProcess | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
+    if (proc && proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
     const ok = await new Promise<boolean>((r) => {
       const c = connect(port, '127.0.0.1');
       c.once('connect', () => {

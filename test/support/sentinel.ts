@@ -3,10 +3,10 @@
 // the sentinels fail over to the replica.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { waitListening } from '../../src/store/local-redis.ts';
 import { freePort } from './redis.ts';
 
 export const MASTER_NAME = 'shuzhi-master';
@@ -21,30 +21,13 @@ export interface TestSentinels {
   close(): Promise<void>;
 }
 
-async function listening(port: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((r) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.end();
-        r(true);
-      });
-      c.once('error', () => r(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 export async function startSentinels(): Promise<TestSentinels> {
   const dir = mkdtempSync(join(tmpdir(), 'shuzhi-sentinel-'));
   const procs = new Map<number, ChildProcess>();
   const server = async (port: number, args: string[]) => {
     const p = spawn('redis-server', args, { stdio: 'ignore' });
     procs.set(port, p);
-    await listening(port);
+    await waitListening(port, p, 10_000);
   };
   const [m, r, s1, s2, s3] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const data = (port: number) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `d${port}.rdb`, '--appendonly', 'yes', '--appendfilename', `a${port}.aof`, '--appenddirname', `aof${port}`, '--maxmemory-policy', 'noeviction'];
