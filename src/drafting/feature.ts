@@ -82,6 +82,8 @@ const requestSchema = z.object({
   messageId: z.string().optional(),
   token: z.string().optional(),
   at: z.number(),
+  /** The daily-limit counter this request was counted in (given back when the model fails). */
+  quota: z.string().optional(),
   result: z.object({ text: z.string(), flagged: z.number().int(), findings: z.array(z.string()) }).optional(),
 });
 type DraftRequest = z.infer<typeof requestSchema>;
@@ -260,6 +262,7 @@ export function createDraftingFeature(d: DraftingDeps): Feature {
       mode,
       typed,
       at: ctx.now,
+      quota: quotaKey,
       ...(edit !== undefined ? { edit } : {}),
       ...(ev.messageId ? { messageId: ev.messageId } : {}),
       ...(ev.updateToken ? { token: ev.updateToken } : {}),
@@ -296,6 +299,8 @@ export function createDraftingFeature(d: DraftingDeps): Feature {
       'draft',
     );
     d.metrics?.draft(outcome, answer.ms / 1000, { prompt: answer.promptTokens, completion: answer.completionTokens });
+    // A draft the model failed to give does not count against the secretary's daily limit.
+    if (!guarded && req.quota) await d.redis.decr(req.quota);
 
     const wait = req.at + (d.settleMs ?? CALLBACK_SETTLE_MS) - now();
     if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, CALLBACK_SETTLE_MS)));

@@ -167,6 +167,8 @@ describe('帮我起草 through the fake Feishu and the fake model', () => {
   for (const [name, fault, message] of failures) {
     it(`says so when the model fails (${name}) and keeps the typed text`, async () => {
       const typed = `我的原稿（${name}）`;
+      const quota = async () => Number((await h.instances[0]!.redis.get((await h.instances[0]!.redis.keys(`shuzhi:draft:quota:*:${SECRETARY}:*`))[0]!)) ?? 0);
+      const before = await quota();
       h.fake.llm.failNext(fault);
       const label = buttons(now()).some((b) => b.text === '重新起草') ? '重新起草' : '帮我起草';
       await click(h.fake, card, SECRETARY, label, { para: typed });
@@ -175,6 +177,8 @@ describe('帮我起草 through the fake Feishu and the fake model', () => {
       expect(inputValue(now(), 'para')).toBe(typed);
       const ach = (await session(card)).answers.achievements.find((a) => a.id === 'duty')!;
       expect(ach.paragraphs).toEqual([]);
+      // A failed draft is not counted against the daily limit.
+      expect(await quota()).toBe(before);
     });
   }
 
