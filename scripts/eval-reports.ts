@@ -87,7 +87,7 @@ export function scoreImporter(reports: EvalReport[]): ImporterScore {
   const check = (r: EvalReport, what: string, ok: boolean, got: unknown) => {
     s.total += 1;
     if (ok) s.right += 1;
-    else s.misses.push(`  ${r.file} ${what}: got ${JSON.stringify(got).slice(0, 80)}`);
+    else s.misses.push(`  ${r.file} ${what}: got ${String(JSON.stringify(got)).slice(0, 80)}`);
   };
   for (const r of reports) {
     const imp = splitReport(r.text, DUTY_REPORT);

@@ -84,6 +84,14 @@ const POSITIVE: Array<Case & { at: Array<[number, number]> }> = [
   { rule: 'enumeration-order', name: '一是 二是 四是', text: '一是学习；二是组织；四是服务。', at: [[1, 11]] },
   { rule: 'enumeration-order', name: 'starts at 二是', text: '正文，二是学习。', at: [[1, 4]] },
   { rule: 'length', name: 'over the cap', text: lines('一二三四五', '六七 八九十', '十一'), opts: { maxChars: 10 }, at: [[3, 1]] },
+  // Issue 13: defects of reports as published and pasted.
+  { rule: 'quotes', name: '〞 as closing quote', text: lines(T, '落实“一岗双责〞要求。'), at: [[2, 8]] },
+  { rule: 'quotes', name: 'emptied quotes', text: lines(T, '以党的“”精神为引领。'), at: [[2, 4]] },
+  { rule: 'quotes', name: 'a “ never closed', text: lines(T, '“后继乏人问题仍然存在。'), at: [[2, 1]] },
+  { rule: 'page-debris', name: 'page numbers between pages', text: lines(T, '正文。', '— 3 —', '正文。', '第4页', '- 5 -'), at: [[3, 1], [5, 1], [6, 1]] },
+  { rule: 'page-debris', name: '文库 debris', text: lines(T, '正文。', '本文档由用户上传，如有侵权请联系删除'), at: [[3, 1]] },
+  { rule: 'heading-run-in', name: 'heading and body on one line', text: lines(T, '一、甲', '（一）压实主体责任。全年召开党委会10次，研究党建议题15个。'), at: [[3, 11]] },
+  { rule: 'heading-year', name: 'achievements heading of another year', text: lines(T, '一、2022年度抓基层党建工作情况', '正文。'), opts: { year: 2023 }, at: [[2, 3]] },
 ];
 
 // Texts that must not trigger the rule (each the near miss of a positive case).
@@ -149,6 +157,14 @@ const NEGATIVE: Case[] = [
     text: lines('一是学习；二是组织。', '三是服务。', '看三是否落实。'),
   },
   { rule: 'length', name: 'at the cap', text: lines('一二三四五', '六七 八九十'), opts: { maxChars: 10 } },
+  { rule: 'quotes', name: 'closed, nested and multi-quote paragraphs', text: lines(T, '落实“三会一课”制度，开展“学‘党章’、守规矩”活动。') },
+  { rule: 'page-debris', name: 'numbers inside text and a year line', text: lines(T, '全年开展活动12次。', '2023年12月', '3月5日') },
+  {
+    rule: 'heading-run-in',
+    name: 'a complete numbered sentence, a problem with its explanation, a heading alone',
+    text: lines(T, '一、甲', '（一）加强理论武装，建立每月集中学习制度，每季度开展一次专题研讨。', '二、存在的问题', '（一）理论学习不够深入。具体表现在学用结合不紧。', '三、思路', '（一）强化理论武装'),
+  },
+  { rule: 'heading-year', name: 'the report year, and the plan part', text: lines(T, '一、2023年度抓基层党建工作情况', '正文。', '二、存在问题', '正文。', '三、2024年工作思路', '正文。'), opts: { year: 2023 } },
 ];
 
 describe('lintReport rules', () => {
@@ -232,5 +248,54 @@ describe('lintReport on full reports', () => {
       '36:3 plan-year', // 三、2023年书记抓基层党建工作思路
       '38:3 plan-year', // 2023年，我将继续……
     ]);
+  });
+});
+
+describe('reports as published and pasted (issue 13)', () => {
+  const rules = (text: string, opts?: LintOptions) => lintReport(text, opts).map((f) => `${f.line} ${f.rule}`);
+
+  it('finds single-letter placeholders, never 1+X证书', () => {
+    expect(rules(lines(T, '全年召开支委会X次，发展党员X人，其中×党委推荐2名。'))).toEqual(['2 markup', '2 markup', '2 markup']);
+    expect(rules(lines(T, '与XX党工委开展共建。'))).toEqual(['2 markup']);
+    expect(rules(lines(T, '组织青年党员参加“1+X证书”培训，开展X光机操作培训，学习Excel。'))).toEqual([]);
+  });
+
+  it('reads 〔一〕 as a level-2 number and asks for （一）', () => {
+    const f = lintReport(lines(T, '一、甲', '〔一〕加强学习', '正文。', '〔二〕加强组织', '正文。'));
+    expect(f.map((x) => `${x.line} ${x.rule}`)).toEqual(['3 bracket-width', '5 bracket-width']);
+    expect(f[0]!.suggestion).toBe('改为“（一）”');
+  });
+
+  it('finds a sentence broken across a blank line or a page number, not paragraphs with blank lines between', () => {
+    const broken = lines(T, '一、甲', '全年主持召开支委会12次，严格落实“三会一课”制度，全年开展主题党日', '', '— 2 —', '活动12次。');
+    expect(rules(broken)).toEqual(['3 paragraph-broken', '5 page-debris']);
+    expect(rules(lines(T, '', '一、甲', '', '全年召开支委会12次。', '', '全年开展主题党日活动12次。'))).toEqual([]);
+    // A short unnumbered heading before a blank line is no broken sentence.
+    expect(rules(lines(T, '', '共学共建，让基层组织“强”起来', '', '认真履行第一责任人职责，围绕中心工作抓党建。'))).toEqual([]);
+  });
+
+  it('finds a sentence broken before a 「2、」 that is no number', () => {
+    expect(rules(lines(T, '一、甲', '全年主持召开支委会12次，推动形成书记抓、抓书记的', '2、工作格局。'))).toEqual(['3 paragraph-broken']);
+    expect(rules(lines(T, '一、甲', '主要做法有：', '1、建立制度。', '2、落实责任。'))).toEqual([]);
+  });
+
+  it('continues 一是 of a heading line in the next paragraph; a first line ending in 「：」 is no title; *** is layout', () => {
+    expect(rules(lines(T, '一、甲', '（七）加强作风建设。一是开展专项整治。', '二是建立长效机制。'))).not.toContain('4 enumeration-order');
+    const noTitle = lines('按照区委组织部要求，现将本人2023年度抓基层党建工作情况报告如下：', '一、2023年度工作情况', '正文。', '***', '二、存在问题', '正文。');
+    expect(rules(noTitle, { year: 2023 })).toEqual([]);
+  });
+
+  it('suggests 「2018年度」 for a title with a bare year, never 「2017年度2018…」', () => {
+    const f = lintReport(lines('2018抓基层党建工作述职报告', '一、甲', '正文。'));
+    expect(f.map((x) => x.rule)).toEqual(['title-year']);
+    expect(f[0]!.suggestion).toBe('改为“2018年度”');
+  });
+
+  it('stays fast on a long pasted text', () => {
+    const long = Array.from({ length: 400 }, (_, i) => (i % 7 === 0 ? '' : `全年开展“学习活动${i}次，推动形成书记抓、抓书记的`)).join('\n');
+    lintReport(long);
+    const t0 = performance.now();
+    lintReport(long);
+    expect(performance.now() - t0).toBeLessThan(100);
   });
 });

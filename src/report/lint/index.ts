@@ -12,7 +12,9 @@ import {
   hasOwnBody,
   isDateLine,
   isNumberedSentence,
+  isAchievementsHeading,
   isPlanHeading,
+  isProblemsHeading,
   markerFor,
   parseHeading,
   splitLines,
@@ -56,7 +58,23 @@ export const LINT_RULES: ReadonlyArray<{ id: string; description: string }> = [
   { id: 'markup', description: '残留的排版标记或模板占位符（**、#、<at>、{unit}、XXX、××、【请填写】、TODO 等）。' },
   { id: 'enumeration-order', description: '“一是、二是、三是”顺序不对：跳号、重复或不是从“一是”开始。' },
   { id: 'length', description: '篇幅超过上限（默认5000字，不计空白字符）。' },
+  { id: 'quotes', description: '引号有误：写成“〞”“〝”，“”中间没有内容，或前引号“没有对应的后引号”。' },
+  { id: 'page-debris', description: '从 PDF、文库网站复制时带入的页码（“— 3 —”“第3页”）和网站附加文字。' },
+  { id: 'heading-run-in', description: '标题与正文接在同一行：标题后应另起一段写正文（问题部分“（一）问题。具体表现……”的写法不在此列）。' },
+  { id: 'heading-year', description: '成绩部分的标题写了报告年度以外的年份。' },
 ];
+
+/** A page number between pages of a PDF or Word copy: "— 3 —", "- 12 -", "3", "第3页", "第 3 页 共 8 页", "3/8". */
+export const PAGE_NUMBER = /^[\s\-—–－]*\d{1,3}[\s\-—–－]*$|^[\s\-—–－]*第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?[\s\-—–－]*$|^\s*\d{1,3}\s*\/\s*\d{1,3}\s*$/u;
+/** What 文库 sites and download pages add to a copied document. */
+export const SITE_DEBRIS = /本文档由用户上传|如有侵权请联系删除|下载后查看|此处隐藏\d*字|本文来源[:：]|百度文库|道客巴巴|豆丁网|原创力文档|文档可自由编辑|侵删|(?:更多|免费)(?:精品)?(?:文档|范文)(?:请|尽在)/u;
+/** A separator line ("***", "———", "==="): layout, not text. */
+const SEPARATOR = /^\s*(?:[*＊]{3,}|[-—_=]{3,})\s*$/u;
+
+/** Lines that are page furniture, not report text (the checker reports them once and reads past them). */
+export function isPageDebris(text: string): boolean {
+  return PAGE_NUMBER.test(text) || SITE_DEBRIS.test(text);
+}
 
 interface Entry {
   line: Line;
@@ -97,38 +115,65 @@ export function lintReport(text: string, opts: LintOptions = {}): Finding[] {
     findings.push({ rule, ...at(line, rawIndex), message, ...(suggestion ? { suggestion } : {}) });
   };
 
+  const furniture = (l: Line) => SEPARATOR.test(l.raw) || isPageDebris(l.raw);
   for (const line of lines) {
-    if (line.raw.trim() === '') continue;
+    if (line.raw.trim() === '' || SEPARATOR.test(line.raw)) continue;
+    if (isPageDebris(line.raw)) {
+      const what = PAGE_NUMBER.test(line.text) ? '页码' : '网站附加文字';
+      add('page-debris', line, line.offset, `残留${what}“${line.text.trim()}”（复制时带入）。`, '删去此行');
+      continue;
+    }
     checkMarkup(line, add);
     checkPunctuation(line, add);
+    checkQuotes(line, add);
     checkDates(line, add);
   }
 
   if (title) checkTitleYear(title, year, opts.year !== undefined, add);
 
   const entries: Entry[] = lines
-    .filter((l) => l.text !== '' && l !== title)
+    .filter((l) => l.text !== '' && l !== title && !furniture(l))
     .map((line) => ({ line, mark: parseHeading(line.text) }));
+  // Between two entries only blank lines and page furniture: the paragraph may go on across them.
+  const onlyGap = (from: Line, to: Line) => lines.slice(from.index + 1, to.index).every((l) => l.text === '' || furniture(l));
   const anyPlanHeading = entries.some((e) => e.mark?.level === 1 && isPlanHeading(e.mark.rest));
 
   const last: number[] = [0, 0, 0, 0, 0];
   let inPlan = false;
+  let inProblems = false;
+  let inAchievements = false;
   let enumLast = 0;
   const enterHeading = (level: Level, n: number, headingText: string): void => {
     last[level] = Math.max(last[level]!, n);
     for (let l = level + 1; l <= 4; l++) last[l] = 0;
-    if (level === 1) inPlan = anyPlanHeading ? isPlanHeading(headingText) : n === 3;
+    if (level === 1) {
+      inPlan = anyPlanHeading ? isPlanHeading(headingText) : n === 3;
+      inProblems = isProblemsHeading(headingText);
+      inAchievements = !inPlan && !inProblems && (isAchievementsHeading(headingText) || n === 1);
+    }
     enumLast = 0;
   };
 
   const levels = entries.map((e) => ({ text: e.line.text, level: e.mark?.level ?? null }));
+  // Lines starting "2、" found to continue the sentence before them: body text, not headings.
+  const continued = new Set<number>();
   entries.forEach((entry, i) => {
-    const { line, mark } = entry;
+    const { line } = entry;
+    const mark = continued.has(line.index) ? null : entry.mark;
     if (mark) {
       checkNumbering(line, mark, last, add);
       checkNumberPunctuation(line, mark, add);
+      if (mark.marker.trim().startsWith('〔')) {
+        add('bracket-width', line, line.offset, `二级标题编号“${mark.marker.trim()}”应使用“（）”。`, `改为“${markerFor(2, mark.n)}”`);
+      }
       if (mark.level <= 2) checkHeadingPeriod(line, mark, hasOwnBody(levels, i, mark.level), add);
+      if (mark.level <= 2 && !inProblems && !(mark.level === 1 && isProblemsHeading(mark.rest))) checkRunIn(line, mark, add);
       enterHeading(mark.level, mark.n, mark.rest);
+      // When the title already has another year, that one finding says it.
+      const titleOk = titleYear(title) === undefined || titleYear(title) === year;
+      if (mark.level === 1 && year !== undefined && inAchievements && titleOk) checkHeadingYear(line, mark, year, add);
+      // "（七）…一是…。" then a paragraph "二是…": the list goes on from the heading's line.
+      enumLast = checkEnumeration(line, 0, () => undefined);
     } else {
       const missing = missingNumber(entries, i, last);
       if (missing) {
@@ -141,7 +186,7 @@ export function lintReport(text: string, opts: LintOptions = {}): Finding[] {
         );
         enterHeading(missing.level, missing.n, line.text);
       } else {
-        checkBroken(entries, i, add);
+        if (checkBroken(entries, i, last, onlyGap, add)) continued.add(entries[i + 1]!.line.index);
         enumLast = checkEnumeration(line, enumLast, add);
       }
     }
@@ -200,6 +245,8 @@ function missingNumber(entries: readonly Entry[], i: number, last: readonly numb
   if (endsSentence(text, { colon: true }) || /[。！？]/.test(text) || [...text].length > 40 || isDateLine(text)) {
     return null;
   }
+  // A long line that stops on 的, 和, a comma…: a sentence going on, not a heading.
+  if ([...text].length >= 20 && /[的和与及在对把将为了，、]$/.test(text)) return null;
   let j = i + 1;
   while (j < entries.length && entries[j]!.mark === null) j++;
   if (j >= entries.length) return null;
@@ -216,11 +263,24 @@ function missingNumber(entries: readonly Entry[], i: number, last: readonly numb
   return null;
 }
 
-function checkBroken(entries: readonly Entry[], i: number, add: Add): void {
+/** Reports a paragraph broken in mid-sentence; true when the next line's "2、" is part of the sentence. */
+function checkBroken(entries: readonly Entry[], i: number, last: readonly number[], onlyGap: (a: Line, b: Line) => boolean, add: Add): boolean {
   const { line } = entries[i]!;
   const next = entries[i + 1];
-  if (!next || next.mark || next.line.index !== line.index + 1) return;
+  if (!next) return false;
   const text = line.text;
+  const adjacent = next.line.index === line.index + 1;
+  // "…推动形成书记抓、抓书记的⏎2、工作格局。": a "2、" with no "1、" before it, after a line that ends in mid-sentence.
+  if (next.mark) {
+    const m = next.mark;
+    if (m.level >= 3 && m.n >= 2 && last[m.level] !== m.n - 1 && [...text].length >= 20 && !endsSentence(text, { colon: true }) && !/[，、]$/.test(text) && onlyGap(line, next.line)) {
+      add('paragraph-broken', line, line.offset + text.length - 1, `段落在句子中间断行：下一行的“${m.marker.trim()}”不是编号，是本句的接续。`, `将第${next.line.index + 1}行并入本行`);
+      return true;
+    }
+    return false;
+  }
+  // Across blank lines (and page numbers) only a long line that clearly stops in mid-sentence.
+  if (!adjacent && !(onlyGap(line, next.line) && [...text].length >= 24 && !/[，、；：,;:]$/.test(text))) return false;
   if (continuesSentence(text, next.line.text)) {
     add(
       'paragraph-broken',
@@ -230,6 +290,7 @@ function checkBroken(entries: readonly Entry[], i: number, add: Add): void {
       `将第${next.line.index + 1}行并入本行`,
     );
   }
+  return false;
 }
 
 function checkEnumeration(line: Line, enumLast: number, add: Add): number {
@@ -252,6 +313,39 @@ function checkEnumeration(line: Line, enumLast: number, add: Add): number {
   return lastN;
 }
 
+/** 「（一）履行管党治党责任。全年召开……」: a short heading and its body on one line. */
+function checkRunIn(line: Line, mark: HeadingMark, add: Add): void {
+  const m = /^([^，。；：！？,;:]{2,18})[。！]\s*(\S.{9,})$/su.exec(mark.rest);
+  if (!m) return;
+  const at = line.text.indexOf(m[2]!, mark.marker.length);
+  add('heading-run-in', line, line.offset + at, '标题与正文接在同一行。', `在“${[...m[1]!].slice(-6).join('')}”后分段，标题末尾的“。”删去`);
+}
+
+function checkHeadingYear(line: Line, mark: HeadingMark, year: number, add: Add): void {
+  for (const y of yearsIn(mark.rest)) {
+    if (y.year === year) continue;
+    add('heading-year', line, line.offset + mark.marker.length + y.index, `成绩部分标题中的“${y.year}年”与报告年度${year}年不符。`, `改为“${year}年”`);
+  }
+}
+
+/** 〞〝 for “”; “” with nothing inside; a “ never closed in its paragraph. */
+function checkQuotes(line: Line, add: Add): void {
+  for (const m of line.raw.matchAll(/[〞〝]/gu)) {
+    add('quotes', line, m.index, `引号“${m[0]}”写法不规范。`, m[0] === '〞' ? '改为“””' : '改为““”');
+  }
+  for (const m of line.raw.matchAll(/“\s*”/gu)) add('quotes', line, m.index, '引号中间没有内容。', '补上引号中的内容，或删去引号');
+  let open = -1;
+  let depth = 0;
+  for (let i = 0; i < line.raw.length; i++) {
+    const c = line.raw[i];
+    if (c === '“') {
+      if (depth === 0) open = i;
+      depth++;
+    } else if ((c === '”' || c === '〞') && depth > 0) depth--;
+  }
+  if (depth > 0 && open >= 0 && !/[〞]/.test(line.raw)) add('quotes', line, open, '前引号“没有对应的后引号”。', '补上后引号，或删去前引号');
+}
+
 function checkYears(line: Line, year: number, inPlan: boolean, add: Add): void {
   if (isDateLine(line.text)) return;
   for (const y of yearsIn(line.text)) {
@@ -272,7 +366,12 @@ function checkYears(line: Line, year: number, inPlan: boolean, add: Add): void {
 
 function checkTitleYear(title: Line, year: number | undefined, given: boolean, add: Add): void {
   const years = yearsIn(title.text);
-  if (years.length === 0) {
+  const bare = /(?<!\d)((?:19|20)\d{2})(?![\d年])/.exec(title.text);
+  if (years.length === 0 && bare) {
+    // "2018抓基层党建工作述职报告": the year is there without 年度.
+    const y = given && year !== undefined ? year : Number(bare[1]);
+    add('title-year', title, title.offset + bare.index, `标题中的“${bare[1]}”后缺少“年度”。`, `改为“${y}年度”`);
+  } else if (years.length === 0) {
     add('title-year', title, title.offset, '标题中没有写明报告年度。', year ? `在标题开头写上“${year}年度”` : undefined);
   } else if (given && year !== undefined && !years.some((y) => y.year === year)) {
     const y = years[0]!;
@@ -303,6 +402,9 @@ const MARKUP: Array<{ re: RegExp; what: string }> = [
   { re: /<\/?(?!at\b)[a-z][a-z0-9]*\b[^>]*>/gi, what: 'HTML 标签' },
   { re: /\{\{[^}]*\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}/g, what: '模板占位符' },
   { re: /(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])/g, what: '占位符' },
+  // "X次", "X人", "×党委" (never "1+X证书").
+  { re: /(?<![A-Za-z0-9+＋-])[XxＸ](?![A-Za-z0-9])(?=\s*(?:次|人|名|个|项|件|场|期|篇|户|家|所|支|批|余|多|万|元|%|％|年|月|日|届|局|党|支部|镇|乡|村|县|区|市|省|街道|单位|公司|委))/g, what: '占位符' },
+  { re: /(?<![\d×])×(?=[\u4e00-\u9fff])/g, what: '占位符' },
   { re: /[×＊]{2,}/g, what: '占位符' },
   { re: /【[^】]*(?:填|补充|待|示例|输入|此处)[^】]*】|【\s*】/g, what: '模板提示' },
   { re: /(?<![A-Za-z])(?:TODO|FIXME|TBD)(?![A-Za-z])/g, what: '待办标记' },

@@ -44,7 +44,8 @@ export function splitLines(text: string): Line[] {
 
 const CN = '[一二三四五六七八九十]+';
 const HEADING_PATTERNS: Array<{ level: Level; re: RegExp; cn: boolean }> = [
-  { level: 2, re: new RegExp(`^[（(]\\s*(${CN})\\s*[）)]`), cn: true },
+  // 〔一〕 (the bracket of document numbers) is read as （一）; the checker reports it.
+  { level: 2, re: new RegExp(`^[（(〔]\\s*(${CN})\\s*[）)〕]`), cn: true },
   { level: 4, re: /^[（(]\s*(\d{1,2})\s*[）)]/, cn: false },
   { level: 1, re: new RegExp(`^(${CN})\\s*[、.．]`), cn: true },
   { level: 3, re: /^(\d{1,2})\s*(?:[、．]|\.(?!\d))/, cn: false },
@@ -94,7 +95,8 @@ export function yearsIn(text: string): Array<{ year: number; index: number; leng
 export function findTitle(lines: readonly Line[]): Line | undefined {
   const first = lines.find((l) => l.text !== '');
   if (!first) return undefined;
-  if (parseHeading(first.text) || endsSentence(first.text) || [...first.text].length > 80) return undefined;
+  // A first line that is a sentence ending in "：" ("现将……报告如下：") is the opening, not a title.
+  if (parseHeading(first.text) || endsSentence(first.text, { colon: true }) || [...first.text].length > 80) return undefined;
   return first;
 }
 
