@@ -13,6 +13,7 @@ import {
   splitLines,
   titleYear,
 } from './lint/structure.ts';
+import { isPageDebris } from './lint/index.ts';
 import { endsSentence, stripEnumeration, stripNumbering } from './punctuation.ts';
 import type { AchievementTemplate, ReportTemplate } from './template.ts';
 
@@ -180,21 +181,37 @@ function withoutClosing(lines: Line[]): Line[] {
   return lines.slice(0, end);
 }
 
+const SEPARATOR = /^\s*(?:[*＊]{3,}|[-—_=]{3,})\s*$/u;
+
+/** Part headings people write without a number. Short lines only, without sentence punctuation. */
+const UNNUMBERED_PART =
+  /^(?:(?:\d{4}年度?)?(?:主要工作(?:及|和)?成效|主要成绩(?:及|和)?经验|履职情况(?:和|及)?工作亮点)|存在的?(?:主要)?(?:问题|不足|差距)(?:(?:和|及|与)(?:不足|短板|差距))?|存在的?差距和短板|(?:下一步|今后|明年|\d{4}年)(?:的)?(?:工作)?(?:打算|思路|计划|努力方向))$/u;
+
+function yearOf(text: string): number | undefined {
+  const m = /(?<!\d)((?:19|20)\d{2})\s*年度/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * Splits a report into title, year, opening and sections (levels 一、 and （一）; lower levels stay in
  * their section's text), maps the sub-sections of the achievements part onto template achievement ids
  * by heading similarity, and lists the problems of the problems part.
  */
 export function splitReport(text: string, template: ReportTemplate): ImportedReport {
-  const lines = splitLines(text);
+  // Page numbers, running debris of 文库 sites and separator lines are page furniture: never last year's text.
+  const lines = splitLines(text).filter((l) => !isPageDebris(l.raw) && !SEPARATOR.test(l.raw));
   const title = findTitle(lines);
   const body: Line[] = withoutClosing(lines.filter((l) => l.text !== '' && l !== title));
 
   const opening: string[] = [];
   const sections: Array<ImportedSection & { lines: string[]; parent?: ImportedSection & { lines: string[] } }> = [];
   let currentL1: (typeof sections)[number] | undefined;
+  let partsSeen = 0;
   for (const line of body) {
-    const mark = parseHeading(line.text);
+    const numbered = parseHeading(line.text);
+    // A part heading written without its number ("存在的差距和短板", "下一步工作打算").
+    const mark = numbered ?? (UNNUMBERED_PART.test(line.text) ? { level: 1 as const, n: partsSeen + 1, rest: line.text } : null);
+    if (mark?.level === 1) partsSeen = mark.n;
     if (mark && mark.level <= 2) {
       const { heading, body: runIn, end } = splitRunIn(mark.rest);
       const level = mark.level as 1 | 2;
@@ -253,7 +270,8 @@ export function splitReport(text: string, template: ReportTemplate): ImportedRep
         : problemsFromParagraphs(problemsPart.text.split('\n').filter((p) => p !== ''));
   }
 
-  const year = titleYear(title);
+  // Without a title, the year the opening names as the report's ("现将本人2023年度……报告如下：").
+  const year = titleYear(title) ?? yearOf(opening.join(''));
   return {
     ...(title ? { title: title.text } : {}),
     ...(year !== undefined ? { year } : {}),

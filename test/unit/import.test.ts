@@ -111,3 +111,65 @@ describe('splitReport', () => {
     expect(r.sections[1]).toMatchObject({ text: '1.修订《党支部工作规则》。\n2.建立党务公开制度。', templateId: 'rules' });
   });
 });
+
+describe('splitReport on reports as people paste them (issue 13)', () => {
+  const all = (r: ReturnType<typeof splitReport>) => [r.opening, ...r.sections.map((s) => `${s.heading}\n${s.text}`), ...r.problems].join('\n');
+
+  it('never keeps page numbers, 文库 debris or separators in last year’s text; joins a sentence across a page', () => {
+    const r = splitReport(
+      lines(
+        '2023年度街道党工委书记抓基层党建工作述职报告',
+        '一、主要工作及成效',
+        '（一）压实党建工作责任',
+        '全年召开党工委会议专题研究党建工作8次，建立街道领导班子成员联系',
+        '',
+        '— 2 —',
+        '',
+        '社区党组织制度。',
+        '第3页 共5页',
+        '本文档由用户上传，如有侵权请联系删除',
+        '***',
+        '二、存在问题',
+        '（一）社区党组织服务能力不强。',
+        '三、下一步打算',
+        '（一）提升社区党组织服务能力。',
+      ),
+      DUTY_REPORT,
+    );
+    expect(all(r)).not.toMatch(/— 2 —|第3页|本文档|\*\*\*/);
+    expect(r.sections[1]!.text).toBe('全年召开党工委会议专题研究党建工作8次，建立街道领导班子成员联系社区党组织制度。');
+    expect(r.problems).toEqual(['社区党组织服务能力不强']);
+  });
+
+  it('reads 〔一〕 numbers and part headings written without numbers or with other words', () => {
+    const r = splitReport(
+      lines(
+        '2023年度村党支部书记抓基层党建工作述职报告',
+        '一年来，我认真履行第一责任人职责。',
+        '主要工作及成效',
+        '〔一〕强化政治引领',
+        '组织党员集中学习12次。',
+        '存在的差距和短板',
+        '〔一〕村集体经济发展不快。',
+        '〔二〕党员队伍老龄化。',
+        '下一步工作打算',
+        '〔一〕发展壮大村集体经济。',
+      ),
+      DUTY_REPORT,
+    );
+    expect(r.sections.filter((s) => s.level === 1).map((s) => `${s.number}${s.heading} ${s.part}`)).toEqual([
+      '一、主要工作及成效 achievements',
+      '二、存在的差距和短板 problems',
+      '三、下一步工作打算 plan',
+    ]);
+    expect(r.sections[1]).toMatchObject({ number: '（一）', heading: '强化政治引领' });
+    expect(r.problems).toEqual(['村集体经济发展不快', '党员队伍老龄化']);
+  });
+
+  it('takes the year from the opening when there is no title line', () => {
+    const r = splitReport(lines('按照镇党委要求，现将本人2023年度抓基层党建工作情况报告如下：', '一、主要工作', '正文。', '二、存在问题', '（一）学习不深入。', '三、2024年工作思路', '正文。'), DUTY_REPORT);
+    expect(r.title).toBeUndefined();
+    expect(r.year).toBe(2023);
+    expect(r.opening).toBe('按照镇党委要求，现将本人2023年度抓基层党建工作情况报告如下：');
+  });
+});
