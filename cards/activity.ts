@@ -283,6 +283,16 @@ export function helpCard(): El {
   return card({ title: '如何记录支部活动', template: 'wathet', elements, summary: '如何记录支部活动' });
 }
 
+/** A message about an activity still to come ("下周三召开支委会"): nothing is logged, and the card says why. */
+export function plannedCard(kind: ActivityKind): El {
+  const elements: El[] = [
+    md(`这条消息说的是尚未开展的${escapeMd(kind)}，暂不记入台账。`),
+    md(grey(`活动开展后，发送一句话记录即可，例如：“昨天召开${kind === '其他' ? '支委会' : kind}，研究……”。如活动其实已经开展，请写明日期（如“3月5日”）重新发送。`)),
+    row([btn('查看台账', { k: ACT_K, a: 'stats' })]),
+  ];
+  return card({ title: '尚未开展的活动', template: 'wathet', elements, summary: '尚未开展的活动，暂不记录' });
+}
+
 export interface Gap {
   kind: ActivityKind;
   what: string;
@@ -374,6 +384,7 @@ export function activityGalleryCards(): Array<{ id: string; title: string; card:
     { id: 'activity/list', title: '活动记录列表', card: listCard(list, 1, 40) },
     { id: 'activity/ledger', title: '年度活动台账', card: ledgerCard(buildLedger(year, 2026, '2026-12-10')) },
     { id: 'activity/help', title: '如何记录支部活动', card: helpCard() },
+    { id: 'activity/planned', title: '尚未开展的活动（下周三召开支委会）', card: plannedCard('支委会') },
     { id: 'activity/gaps', title: '每月活动提醒', card: gapCard(2026, 11, [{ kind: '党小组会', what: '11月' }, { kind: '组织生活会', what: '2026年' }]) },
     { id: 'activity/remind-off', title: '已关闭每月提醒', card: remindCard(false) },
   ];

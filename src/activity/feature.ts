@@ -16,6 +16,7 @@ import {
   listCard,
   PAGE_SIZE,
   parseActValue,
+  plannedCard,
   remindCard,
   undoneCard,
 } from '../../cards/activity.ts';
@@ -29,7 +30,7 @@ import { KEY_PREFIX } from '../store/redis.ts';
 import { firstWorkingDay, isIsoDate, localTime, makeDate, monthKey, parts, shiftMonth, todayIn } from './dates.ts';
 import { isActivityKind } from './kinds.ts';
 import { buildLedger, type Frequencies, ledgerCsv, monthGaps, toReportStats } from './ledger.ts';
-import { parseActivities } from './parse.ts';
+import { parseActivities, plannedKind } from './parse.ts';
 import { type ActivityRecord, datePending, type Owner, RECORD_VERSION, recordId } from './record.ts';
 
 export const ACTIVITY_JOBS = { gaps: 'act-gaps', export: 'act-export' } as const;
@@ -216,6 +217,12 @@ export function createActivityFeature(deps: ActivityDeps): ActivityFeature {
     const settings = await store.settings(o);
     const found = parseActivities(text, { today: today(), ...(settings.memberCount ? { memberCount: settings.memberCount } : {}) });
     if (found.length === 0) {
+      // "下周三召开支委会": a plan, not an activity; say so rather than show the generic help.
+      const planned = plannedKind(text, { today: today() });
+      if (planned) {
+        await privately(plannedCard(planned), 'planned');
+        return true;
+      }
       if (inGroup) await reply({ text: ACT_TEXT.groupHelp }, 'text', 'help');
       else await reply(helpCard(), 'interactive', 'help');
       return true;

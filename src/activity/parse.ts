@@ -663,6 +663,18 @@ function segments(text: string, today: IsoDate): string[] {
 
 // ---- the parser ------------------------------------------------------------------------------------------
 
+/**
+ * The kind of the activity a message plans ("下周三召开支委会", "明天下午开展主题党日"), when the message logs
+ * nothing and reads as such a plan; null otherwise.
+ */
+export function plannedKind(text: string, opts: ParseOptions): ActivityKind | null {
+  const s = normalizeText(text).replace(/\s+/g, ' ').trim();
+  if (!s || [...s].length > MAX_SEGMENT_CHARS || !FUTURE.test(s) || QUESTION.test(s.replace(AGENDA_WHETHER, ' '))) return null;
+  if (parseActivities(s, opts).length > 0) return null;
+  const k = bestKind(findKinds(s));
+  return k && !k.weak ? k.kind : null;
+}
+
 /** The activities a message logs (an empty array when it logs none). */
 export function parseActivities(text: string, opts: ParseOptions): ParsedActivity[] {
   const norm = normalizeText(text);

@@ -378,6 +378,13 @@ describe('the activity log through the fake Feishu', () => {
     expect(r.toast).toMatchObject({ type: 'success', content: '已改为去年的日期' });
     expect((await act.store.recent(o, 0, 10)).records.find((x) => x.kind === '党员大会')).toMatchObject({ date: '2025-07-03', status: 'confirmed' });
 
+    // A plan: nothing logged, and the card says why (not the generic help).
+    const stored = (await act.store.recent(o, 0, 50)).total;
+    card = await send('下周三召开支委会');
+    expect(shown(card)).toContain('尚未开展的活动');
+    expect(shown(card)).toContain('这条消息说的是尚未开展的支委会，暂不记入台账。');
+    expect((await act.store.recent(o, 0, 50)).total).toBe(stored);
+
     // No date at all: today, and the card says so.
     card = await send('召开组织生活会，开展民主评议党员');
     expect(shown(card)).toContain('消息中没有写日期，已按今天（6月17日）记录');

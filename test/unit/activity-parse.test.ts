@@ -2,7 +2,7 @@
 // the individual rules (dates relative to an injected today, kinds, attendance, duration, topic, segments).
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_KINDS } from '../../src/activity/kinds.ts';
-import { type ActivityJson, parseActivities, toActivityJson, toNumber } from '../../src/activity/parse.ts';
+import { type ActivityJson, parseActivities, plannedKind, toActivityJson, toNumber } from '../../src/activity/parse.ts';
 import { readCaseBlocks } from '../support/activity-cases.ts';
 
 interface Case {
@@ -281,6 +281,15 @@ describe('real-world Chinese (issue 13)', () => {
     expect(one('根据《关于开展党纪学习教育的通知》，10月11日召开党员大会').kind).toBe('党员大会');
     expect(one('10月11日，支部召开支部大会，讨论是否同意接收张某为预备党员').kind).toBe('党员大会');
     expect(all('10月11日是否召开了支委会？')).toHaveLength(0);
+  });
+
+  it('tells a plan ("下周三召开支委会") from small talk, logging neither', () => {
+    expect(all('下周三召开支委会')).toHaveLength(0);
+    expect(plannedKind('下周三召开支委会', { today })).toBe('支委会');
+    expect(plannedKind('明天下午组织开展主题党日活动', { today })).toBe('主题党日');
+    expect(plannedKind('明天开会吗？', { today })).toBeNull();
+    expect(plannedKind('下周我出差', { today })).toBeNull();
+    expect(plannedKind('昨天召开支委会', { today })).toBeNull();
   });
 
   it('stays fast on long pasted text', () => {
