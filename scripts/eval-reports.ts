@@ -18,7 +18,7 @@ export interface EvalReport {
 
 const MARK = '⟪!⟫';
 
-export function readReports(dir: string, part: 'tune' | 'holdout'): EvalReport[] {
+export function readReports(dir: string, part: 'tune' | 'holdout' | 'holdout2'): EvalReport[] {
   return readdirSync(dir)
     .filter((f) => f.startsWith(`${part}-`) && f.endsWith('.txt'))
     .sort()
@@ -110,7 +110,7 @@ export function scoreImporter(reports: EvalReport[]): ImporterScore {
 
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)} %`);
 
-export function checkerFigures(dir: string, part: 'tune' | 'holdout', verbose: boolean): void {
+export function checkerFigures(dir: string, part: 'tune' | 'holdout' | 'holdout2', verbose: boolean): void {
   const reports = readReports(dir, part);
   if (reports.length === 0) return;
   const s = scoreChecker(reports);
@@ -121,7 +121,7 @@ export function checkerFigures(dir: string, part: 'tune' | 'holdout', verbose: b
   if (verbose) for (const m of s.misses) console.log(m);
 }
 
-export function importerFigures(dir: string, part: 'tune' | 'holdout', verbose: boolean): void {
+export function importerFigures(dir: string, part: 'tune' | 'holdout' | 'holdout2', verbose: boolean): void {
   const reports = readReports(dir, part);
   if (reports.length === 0) return;
   const s = scoreImporter(reports);

@@ -79,8 +79,8 @@ const pct = (a: number, b: number) => (b === 0 ? '  n/a' : `${((100 * a) / b).to
 function parserFigures(verbose: boolean): void {
   console.log('Activity parser: field accuracy (date, kind, attendance)');
   for (const set of ['chat', 'notice']) {
-    for (const part of ['tune', 'holdout']) {
-      const file = join(DIR, `parse-${set}${part === 'holdout' ? '-holdout' : ''}.txt`);
+    for (const part of ['tune', 'holdout', 'holdout2']) {
+      const file = join(DIR, `parse-${set}${part === 'tune' ? '' : `-${part}`}.txt`);
       if (!existsSync(file)) continue;
       const s = scoreParse(readParseSet(file));
       console.log(`  ${set.padEnd(7)} ${part.padEnd(8)} ${pct(s.right, s.total).padStart(7)}  (${s.right}/${s.total})`);
@@ -95,8 +95,8 @@ async function main(): Promise<void> {
   const verbose = process.argv.includes('-v') || process.argv.includes('--verbose');
   parserFigures(verbose);
   const { checkerFigures, importerFigures } = await import('./eval-reports.ts');
-  for (const part of ['tune', 'holdout'] as const) checkerFigures(join(DIR, 'reports'), part, verbose);
-  for (const part of ['tune', 'holdout'] as const) importerFigures(join(DIR, 'reports'), part, verbose);
+  for (const part of ['tune', 'holdout', 'holdout2'] as const) checkerFigures(join(DIR, 'reports'), part, verbose);
+  for (const part of ['tune', 'holdout', 'holdout2'] as const) importerFigures(join(DIR, 'reports'), part, verbose);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
