@@ -172,7 +172,9 @@ const parseActivity: Command = {
         `${i + 1}. ${a.date} ${a.kind ?? '（类型不明）'}` +
         (a.attendees !== null ? ` ${a.attendees}人` : a.allMembers ? ' 全体党员' : '') +
         (a.hours !== null ? ` ${a.hours}小时` : '') +
-        (a.topic ? ` 主题：${a.topic}` : ''),
+        (a.topic ? ` 主题：${a.topic}` : '') +
+        // What the confirmation card says about the date (the JSON keeps its five keys).
+        (a.dateNote ? `（${a.dateNote.text}）` : a.dateGiven ? '' : '（未写日期，按今天记录）'),
     );
     io.stdout(`${lines.join('\n')}\n`);
     return 0;

@@ -55,6 +55,14 @@ describe('parse-activity', () => {
     expect(JSON.parse(unclear.out)).toEqual([{ date: '2024-06-19', kind: null, attendees: 15, topic: null, hours: null }]);
   });
 
+  it('says in the plain output what the card says about the date', async () => {
+    const out = io();
+    expect(await main(['parse-activity', '2月30日开展主题党日\n5月份开展廉政警示教育\n支委会 研究七一慰问', '--today', '2024-06-20'], out)).toBe(0);
+    expect(out.out).toContain('主题党日（2月没有30日，请确认日期）');
+    expect(out.out).toContain('2024-05-01 廉政教育（只写了5月，已先记在2024年5月1日，请补充具体日期）');
+    expect(out.out).toContain('支委会 主题：研究七一慰问（未写日期，按今天记录）');
+  });
+
   it('refuses a bad --today or a missing text with exit code 2', async () => {
     const bad = io();
     expect(await main(['parse-activity', '支委会', '--today', '2024-02-30', '--json'], bad)).toBe(2);
