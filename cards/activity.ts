@@ -206,7 +206,8 @@ export function listCard(records: ActivityRecord[], page: number, total: number)
     elements.push(md('还没有活动记录。直接发送一条消息即可记录，例如：\n3月5日 组织集中学习《中国共产党章程》，28人参加'));
   }
   records.forEach((r, i) => {
-    elements.push(md(recordLine(r, page * PAGE_SIZE + i + 1)));
+    const pending = datePending(r) && r.dateNote ? `\n<font color='orange'>${escapeMd(r.dateNote.text)}</font>` : '';
+    elements.push(md(recordLine(r, page * PAGE_SIZE + i + 1) + pending));
     elements.push(
       row([
         btn('修改', { k: ACT_K, a: 'edit', id: r.id, o: 'l', p: page }, { size: 'small' }),

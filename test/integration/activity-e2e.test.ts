@@ -358,6 +358,11 @@ describe('the activity log through the fake Feishu', () => {
     expect(rec).toMatchObject({ date: '2026-02-28', status: 'confirmed' });
     expect(rec.dateNote).toBeUndefined();
 
+    // The list says so too while the date is unsettled.
+    const before = await send('4月31日召开党小组会');
+    expect(cardText(h.fake.message((await send('列表')).messageId)!.content)).toContain('4月没有31日，请确认日期');
+    await click(h.fake, before, QIAN, '撤销');
+
     // A month without a day: its first day, marked, and the card asks for the day.
     card = await send('5月份开展廉政警示教育');
     expect(shown(card)).toContain('只写了5月，已先记在2026年5月1日，请补充具体日期');
