@@ -611,7 +611,9 @@ function findTopic(seg: string, spans: Span[], name: KindHit | null, kind: Activ
     const after = seg.slice(marked.index + marked[0].length).split(/[，,。；;]/)[0]!.replace(EDGE_JUNK, '').trim();
     if (after.length >= 2) return after.replace(/^[“"「]|[”"」]$/g, '');
   }
-  let s = blank(seg, name ? [...spans, name] : spans);
+  // "…接受警示教育", "…观看警示教育片": the kind word is the object of the verb before it, and stays.
+  const object = name !== null && /(?:接受|观看|收看|参观|聆听)$/.test(seg.slice(Math.max(0, name.start - 2), name.start));
+  let s = blank(seg, name && !object ? [...spans, name] : spans);
   s = s.replace(TIME_OF_DAY, '\u0001');
   // Each blanked span separates clauses; a verb right before the kind word belongs to it.
   // Clauses (punctuation, blanked spans), and inside a clause the words people separate with spaces.

@@ -254,6 +254,8 @@ describe('real-world Chinese (issue 13)', () => {
     expect(one('商量明年评优的事，4名支委都参加了')).toMatchObject({ kind: '支委会', attendees: 4, topic: '商量明年评优的事' });
     expect(one('前天下午支部开了支委会，研究了困难党员慰问').topic).toBe('研究了困难党员慰问');
     expect(one('10月9日跟老党员张师傅开展谈心谈话').topic).toBe('跟老党员张师傅开展谈心谈话');
+    // The kind word as the object of 接受 stays: no dangling verb.
+    expect(one('10月12日组织党员赴纪念馆接受廉政教育').topic).toBe('党员赴纪念馆接受廉政教育');
     // One word, not 廉政 + 警示教育.
     expect(one('9月3日开展廉政警示教育').topic).toBeNull();
     expect(one('9月30日单位举行国庆暨表彰大会，80余人参加')).toMatchObject({ kind: '其他', attendees: 80, topic: '单位举行国庆暨表彰大会' });
