@@ -174,6 +174,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFeis
     deliveries: pusher.deliveries,
     failNext: (api, f) => http.failNext(api, f),
     slowNext: (api, ms, times) => http.slowNext(api, ms, times),
+    failRandomly: (o) => http.failRandomly(o),
+    duplicateCallbacks(copies) {
+      world.settings.callbackCopies = Math.max(0, Math.floor(copies));
+    },
     invalidateTokens() {
       for (const t of world.tokens.values()) t.valid = false;
     },

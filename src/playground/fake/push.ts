@@ -164,6 +164,11 @@ export class Pusher {
     // Callback create_time is documented in microseconds.
     const json = JSON.stringify(this.envelope(eventType, event, eventId, String(this.world.now() * 1000)));
     this.pending += 1;
+    // Copies of the same callback (duplicateCallbacks), sent at the same moment; their answers are only recorded.
+    for (let i = 0; i < this.world.settings.callbackCopies; i++) {
+      this.pending += 1;
+      void this.deliver(url, eventId, eventType, json, true, 0, true).finally(() => this.release());
+    }
     try {
       const a = await this.deliver(url, eventId, eventType, json, true, 0, false);
       return { ...a, eventId };

@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { z } from 'zod';
 import { ApiError, badRequest } from './errors.ts';
 import { newId } from './ids.ts';
-import type { FailSpec, RecordedCall } from './types.ts';
+import type { FailSpec, RandomFailSpec, RecordedCall } from './types.ts';
 import type { World } from './world.ts';
 
 export interface ApiRequest {
@@ -96,6 +96,7 @@ export class FakeHttp {
   private readonly routes: CompiledRoute[];
   private readonly faults = new Map<string, Array<FailSpec & { left: number }>>();
   private readonly delays = new Map<string, Array<{ ms: number; left: number }>>();
+  private random?: { until: number; rate: number; statuses: number[]; apis?: Set<string>; next: () => number };
   private server?: Server;
 
   constructor(
@@ -116,6 +117,51 @@ export class FakeHttp {
     const list = this.delays.get(api) ?? [];
     list.push({ ms, left: times });
     this.delays.set(api, list);
+  }
+
+  /**
+   * For `forMs` of real time, each call is answered with an error at probability `rate`, before it is processed:
+   * 429 as the gateway's rate limit (99991400, reset header), 500 as a JSON error, 502/503/504 as a proxy's HTML
+   * page. Seeded, so that a run can be repeated.
+   */
+  failRandomly(o: RandomFailSpec): void {
+    // xorshift32: enough for picking failures, and repeatable.
+    let x = (o.seed ?? 1) >>> 0 || 1;
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 4294967296;
+    };
+    this.random = {
+      until: performance.now() + o.forMs,
+      rate: o.rate,
+      statuses: o.statuses ?? [429, 500, 502, 503],
+      ...(o.apis ? { apis: new Set(o.apis) } : {}),
+      next,
+    };
+  }
+
+  private randomFault(api: string): ApiReply | undefined {
+    const r = this.random;
+    if (!r) return undefined;
+    if (performance.now() > r.until) {
+      this.random = undefined;
+      return undefined;
+    }
+    if (r.apis && !r.apis.has(api)) return undefined;
+    if (r.next() >= r.rate) return undefined;
+    const status = r.statuses[Math.floor(r.next() * r.statuses.length)] ?? 500;
+    if (status === 429) {
+      return {
+        status,
+        body: { code: 99991400, msg: 'request trigger frequency limit' },
+        headers: { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '1' },
+      };
+    }
+    if (status === 500) return { status, body: { code: 500, msg: 'internal server error (injected)' } };
+    const html = `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center></body></html>`;
+    return { status, body: undefined, binary: { data: Buffer.from(html), contentType: 'text/html' } };
   }
 
   private async injectDelay(api: string): Promise<void> {
@@ -228,8 +274,14 @@ export class FakeHttp {
           return;
         }
         this.injectFault(route.api);
-        if (route.auth) this.authorize(req.headers);
-        reply = await route.handler(apiReq);
+        const random = this.randomFault(route.api);
+        if (random) {
+          call.injected = true;
+          reply = random;
+        } else {
+          if (route.auth) this.authorize(req.headers);
+          reply = await route.handler(apiReq);
+        }
       } finally {
         call.body = apiReq.recordBody;
       }

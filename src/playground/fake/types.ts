@@ -76,6 +76,8 @@ export interface RecordedCall {
   status: number;
   code: number;
   at: number;
+  /** Answered by failRandomly() instead of being processed. */
+  injected?: boolean;
 }
 
 /** One delivery attempt of an event or a callback to the bot. */
@@ -155,6 +157,20 @@ export interface FailSpec {
   times?: number;
 }
 
+/** A window of random failures (fault injection for chaos runs): see FakeFeishu.failRandomly. */
+export interface RandomFailSpec {
+  /** Probability that a call fails, 0..1. */
+  rate: number;
+  /** Statuses to pick from, uniformly. Default [429, 500, 502, 503]. */
+  statuses?: number[];
+  /** How long the window lasts, in real milliseconds from now. */
+  forMs: number;
+  /** Only these APIs (RecordedCall.api names); default every route. */
+  apis?: string[];
+  /** PRNG seed. Default 1. */
+  seed?: number;
+}
+
 export interface ClickInput {
   messageId: string;
   openId: string;
@@ -199,6 +215,16 @@ export interface FakeFeishu {
   failNext(api: string, f: FailSpec): void;
   /** The next `times` (default 1) calls to `api` are answered `ms` later. */
   slowNext(api: string, ms: number, times?: number): void;
+  /**
+   * For `forMs`, every call is answered with an error at probability `rate` before it is processed (the gateway
+   * refusing: 429 with its reset header, 500 JSON, 502/503/504 HTML). Such calls are marked `injected`.
+   */
+  failRandomly(o: RandomFailSpec): void;
+  /**
+   * From now on every card callback is delivered `copies` extra times with the same envelope, at the same moment
+   * (at-least-once delivery); the client shows the first delivery's answer. 0 turns it off.
+   */
+  duplicateCallbacks(copies: number): void;
   /** Every token issued so far now answers 99991663. */
   invalidateTokens(): void;
   // --- the world

@@ -48,6 +48,8 @@ export interface Settings {
   groupMessages: 'mentions' | 'all';
   /** How events and callbacks reach the bot: POST to botUrl, or frames over the bot's long connection. */
   transport: 'webhook' | 'websocket';
+  /** Extra deliveries of every card callback (duplicateCallbacks); 0 by default. */
+  callbackCopies: number;
 }
 
 const silent: FakeLogger = { info() {}, warn() {} };
@@ -83,6 +85,7 @@ export class World {
       callbackTimeoutMs: opts.callbackTimeoutMs ?? 3000,
       groupMessages: opts.groupMessages ?? 'mentions',
       transport: opts.transport ?? 'webhook',
+      callbackCopies: 0,
     };
     this.log = opts.logger ?? silent;
     this.bot = { openId: botOpenIdOf(opts.appId), appName: opts.appName ?? '述职助手' };
