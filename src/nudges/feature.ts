@@ -64,6 +64,10 @@ import { daysBetween, dayOf, formatDay, formatDue, hhmm, localParts, zonedMs } f
 
 export const NUDGE_JOB = 'deadline.nudge';
 export const EXPORT_JOB = 'deadline.export';
+/** The announcement of a saved deadline revision, recorded before it is sent (see announce). */
+export const ANNOUNCE_JOB = 'deadline.announce';
+/** When the recorded announcement job runs: it sends only what the inline attempt did not. */
+const ANNOUNCE_RETRY_MS = 15_000;
 /** A nudge is never sent more than this long after its planned time (nor after the deadline). */
 export const GRACE_MS = 2 * 3600_000;
 /** A new or moved deadline closer than this asks for confirmation before it is announced. */
@@ -101,6 +105,8 @@ export interface DeadlineDeps {
    * Feishu uuid keeps a takeover during a slow but live send from posting twice. Default 30 s.
    */
   leaseMs?: number;
+  /** When the recorded announcement job runs after a save (it sends what the save's own attempt did not). Default 15 s. */
+  announceRetryMs?: number;
   newId?: () => string;
 }
 
@@ -111,6 +117,14 @@ export interface NudgeJobData {
   d: string;
   /** nudge id within the deadline's plan */
   n: string;
+}
+
+interface AnnounceJobData {
+  /** chat id, deadline id, revision, whether it changed an active deadline */
+  c: string;
+  d: string;
+  r: number;
+  x: boolean;
 }
 
 interface ExportJobData {
@@ -242,6 +256,7 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
   const statusOf = deps.statusOf ?? reportStatusSource(deps.redis);
   const limiter = deps.limiter ?? new RedisRateLimiter({ redis: deps.redis });
   const leaseMs = deps.leaseMs ?? 30_000;
+  const announceRetryMs = deps.announceRetryMs ?? ANNOUNCE_RETRY_MS;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const newId = deps.newId ?? (() => randomBytes(6).toString('base64url'));
   const store = new DeadlineStore(deps.redis);
@@ -334,7 +349,8 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     });
   }
 
-  async function upsert(a: Parameters<DeadlineFeature['upsert']>[0]): Promise<UpsertResult> {
+  /** `announced`: the caller announces the result; its announcement job is then recorded before the save. */
+  async function upsert(a: Parameters<DeadlineFeature['upsert']>[0], o: { announced?: boolean } = {}): Promise<UpsertResult> {
     for (let attempt = 0; attempt < (a.expectedRev === undefined ? 3 : 1); attempt++) {
       const current = await store.get(a.chatId);
       const active = current?.state === 'active' ? current : null;
@@ -375,6 +391,9 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       const intent: RosterIntent = s.excluded
         ? { self: a.roster?.self ?? 'default', shown: [...new Set([...prior.roster.excluded, ...s.excluded])], selected: s.excluded }
         : (a.roster ?? { self: 'default' });
+      // Recorded before the save: if what follows it is cut off (Redis gone, the process killed), this job still
+      // sends the announcement and adds the missing nudge jobs (runAnnounce).
+      if (o.announced) await recordAnnouncement(next, active !== null);
       if (!(await store.save(storedRev, next))) continue;
       const written = await rosters.update(a.chatId, (r) => applyRoster(prior.rev === -1 ? prior.roster : r, intent, a.setBy, active === null));
       await schedule(active, next);
@@ -438,17 +457,44 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     });
   }
 
-  /** The announcement of a set or changed deadline: always a new message at the bottom of the group. */
+  const announceStep = (d: Deadline) => `announce.${d.rev}`;
+
+  /**
+   * The announcement of a set or changed deadline: always a new message at the bottom of the group, once per
+   * revision. The deadline is already saved: the announcement is first recorded as a job (it then goes out even
+   * if this process dies or Feishu fails now; a card click is never re-pushed), then sent at once; the job sends
+   * only what was not sent.
+   */
   async function announce(d: Deadline, changed: boolean): Promise<void> {
+    await recordAnnouncement(d, changed);
+    try {
+      await sendAnnouncement(d, changed);
+    } catch (err) {
+      log.warn({ chatId: d.chatId, deadlineId: d.id, rev: d.rev, err: (err as Error).message }, 'announcement not sent yet; its job sends it');
+    }
+  }
+
+  /** The announcement's job (deterministic id: recording it again changes nothing). */
+  async function recordAnnouncement(d: Deadline, changed: boolean): Promise<void> {
+    const data: AnnounceJobData = { c: d.chatId, d: d.id, r: d.rev, x: changed };
+    await deps.jobs.enqueue(ANNOUNCE_JOB, data, { jobId: safeJobId('dlann', d.id, d.rev), delayMs: announceRetryMs, attempts: NUDGE_ATTEMPTS, backoffMs: NUDGE_BACKOFF_MS });
+  }
+
+  async function sendAnnouncement(d: Deadline, changed: boolean): Promise<void> {
+    if (await store.isSent(d.id, announceStep(d))) return;
     const list = await members(d.chatId);
     const { p, roster } = await progressWith(d, list);
-    await deps.port.sendMessage({
-      receiveIdType: 'chat_id',
-      receiveId: d.chatId,
-      msgType: 'interactive',
-      content: deadlineCard(view(d, roster, list), p, changed),
-      uuid: sendUuid(d.id, `announce.${d.rev}`),
-    });
+    const card = deadlineCard(view(d, roster, list), p, changed);
+    await sendOnce(d, announceStep(d), (uuid) => deps.port.sendMessage({ receiveIdType: 'chat_id', receiveId: d.chatId, msgType: 'interactive', content: card, uuid }));
+  }
+
+  async function runAnnounce(j: AnnounceJobData): Promise<void> {
+    const d = await store.get(j.c);
+    // A later revision has its own announcement.
+    if (!d || d.id !== j.d || d.rev !== j.r || d.state !== 'active') return;
+    // Recorded before the deadline was saved: the save's own jobs may have been cut off after it.
+    await ensureJobs(d, now());
+    await sendAnnouncement(d, j.x);
   }
 
   // ---- Sending, at most once per step -----------------------------------------------------------------
@@ -613,6 +659,14 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     return n;
   }
 
+  /** Adds the missing jobs of `d`'s steps still to come (a save cut off before its jobs were recorded). */
+  async function ensureJobs(d: Deadline, t: number): Promise<void> {
+    for (const p of d.plan) {
+      if (tooLate(d, p, t) || (await store.isSent(d.id, p.kind === 'summary' ? `${p.id}.admin` : p.id))) continue;
+      if (!(await deps.jobs.queue.getJob(nudgeJobId(d.id, p.id)))) await enqueue(d, p, t);
+    }
+  }
+
   // ---- Commands ---------------------------------------------------------------------------------------
 
   async function reply(ev: MessageEvent, content: { text: string } | object, msgType: 'text' | 'interactive' = 'text') {
@@ -732,6 +786,15 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
         await reply(ev, { text: dueText(cmd.reason) });
         return true;
       case 'set': {
+        // The same deadline again (a repeated message, an admin unsure it was taken): announced once, now if that
+        // has not happened yet (the first answer was lost), and a short answer when it had.
+        if (active && active.due === cmd.due && (!cmd.title || cleanTitle(cmd.title) === active.title)) {
+          const announced = await store.isSent(active.id, announceStep(active));
+          await ensureJobs(active, now());
+          await announce(active, active.createdAt !== active.updatedAt);
+          if (announced) await reply(ev, { text: DL_TEXT.unchanged(active.title, formatDue(active.due, tz)) });
+          return true;
+        }
         const settings = { due: cmd.due, ...(cmd.title ? { title: cmd.title } : {}) };
         const rev = await storedRevOf(ev.chatId, current);
         const confirm = await confirmIfNear(
@@ -742,15 +805,13 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
           await reply(ev, confirm, 'interactive');
           return true;
         }
-        const r = await upsert({ tenantKey: ev.tenantKey, chatId: ev.chatId, setBy: ev.senderOpenId, settings, expectedRev: rev });
+        const r = await upsert({ tenantKey: ev.tenantKey, chatId: ev.chatId, setBy: ev.senderOpenId, settings, expectedRev: rev }, { announced: true });
         if (!r.ok) {
           await reply(ev, { text: r.reason === 'bad-due' ? dueText(dueError(cmd.due, now()) ?? 'unreadable') : DL_TEXT.conflict });
           return true;
         }
-        // A reply is a new message at the bottom of the group: the announcement itself.
-        const list = await members(ev.chatId);
-        const { p, roster } = await progressWith(r.deadline, list);
-        await reply(ev, deadlineCard(view(r.deadline, roster, list), p, r.changed), 'interactive');
+        // The announcement (a new message at the bottom of the group) is the answer.
+        await announce(r.deadline, r.changed);
         return true;
       }
       case 'cancel': {
@@ -890,12 +951,17 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     settings: DeadlineSettings & { due: number };
     intent: RosterIntent;
     rev: number;
-  }): Promise<CallbackAnswer> {
-    const r = await upsert({ tenantKey: a.tenantKey, chatId: a.chatId, setBy: a.by, settings: a.settings, expectedRev: a.rev, roster: a.intent });
-    if (!r.ok) return r.reason === 'bad-due' ? errorToast(dueError(a.settings.due, now()) ?? 'missing') : toast('warning', DL_TEXT.conflict);
+  }): Promise<{ answer: CallbackAnswer; rev?: number }> {
+    const r = await upsert({ tenantKey: a.tenantKey, chatId: a.chatId, setBy: a.by, settings: a.settings, expectedRev: a.rev, roster: a.intent }, { announced: true });
+    if (!r.ok) return { answer: r.reason === 'bad-due' ? errorToast(dueError(a.settings.due, now()) ?? 'missing') : toast('warning', DL_TEXT.conflict) };
     await announce(r.deadline, r.changed);
-    return { ...toast('success', DL_TEXT.saved), ...raw(setNoteCard({ title: r.deadline.title, dueText: formatDue(r.deadline.due, tz), changed: r.changed })) };
+    return { answer: savedAnswer(r.deadline, r.changed), rev: r.deadline.rev };
   }
+
+  const savedAnswer = (d: Deadline, changed: boolean): CallbackAnswer => ({
+    ...toast('success', DL_TEXT.saved),
+    ...raw(setNoteCard({ title: d.title, dueText: formatDue(d.due, tz), changed })),
+  });
 
   async function onSet(ev: CardActionEvent, chatId: string, v: { r?: number; g?: number; q?: string }): Promise<CallbackAnswer> {
     const current = await store.get(chatId);
@@ -913,13 +979,25 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       active,
     );
     if (confirm) return { ...toast('info', DL_TEXT.confirmFirst), ...raw(confirm) };
-    return apply({ tenantKey: ev.tenantKey, chatId, by: ev.operatorOpenId, settings: f.settings, intent: f.intent, rev });
+    return (await apply({ tenantKey: ev.tenantKey, chatId, by: ev.operatorOpenId, settings: f.settings, intent: f.intent, rev })).answer;
   }
 
   async function onConfirm(ev: CardActionEvent, chatId: string, pendingId: string, ok: boolean): Promise<CallbackAnswer> {
     const p = await pendings.get(pendingId);
     if (!p || p.chatId !== chatId) return { ...toast('warning', DL_TEXT.confirmExpired), ...raw(noteCard('确认已失效', DL_TEXT.confirmExpired)) };
     const current = await store.get(chatId);
+    // Applied already: by an earlier click whose answer was lost or came too late (the client then shows an error
+    // and the person clicks again), or by the same click, still running, delivered twice. Answer as it did:
+    // telling the admin that the confirmation is void would have them set the same deadline once more.
+    const mine = current?.state === 'active' && (p.applied === current.rev || (p.applied === undefined && current.rev === p.rev + 1 && current.due === p.settings.due));
+    if (ok && current && mine) {
+      const changed = current.createdAt !== current.updatedAt;
+      // Its jobs and announcement are there or on their way, unless the first click failed after saving (Redis
+      // gone in between): this makes sure of both.
+      await ensureJobs(current, now());
+      await announce(current, changed);
+      return savedAnswer(current, changed);
+    }
     const rev = await storedRevOf(chatId, current);
     if (rev !== p.rev) {
       await pendings.delete(pendingId);
@@ -944,9 +1022,10 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
       return { ...errorToast(err), ...raw(await formCard(chatId, ev.operatorOpenId, { prefill })) };
     }
     // The admin who asked sets it (and is the one the roster intent is about); any admin may confirm.
-    const answer = await apply({ tenantKey: p.tenantKey, chatId, by: p.by, settings, intent: p.intent ?? { self: 'default' }, rev: p.rev });
-    await pendings.delete(pendingId);
-    return answer;
+    const r = await apply({ tenantKey: p.tenantKey, chatId, by: p.by, settings, intent: p.intent ?? { self: 'default' }, rev: p.rev });
+    if (r.rev === undefined) await pendings.delete(pendingId);
+    else await pendings.put(pendingId, { ...p, applied: r.rev });
+    return r.answer;
   }
 
   async function onCancel(chatId: string, v: { d?: string; r?: number }, confirmed: boolean): Promise<CallbackAnswer> {
@@ -1031,9 +1110,10 @@ export function createDeadlineFeature(deps: DeadlineDeps): DeadlineFeature {
     onMessage,
     actionKinds: ['dl'],
     onAction,
-    jobNames: [NUDGE_JOB, EXPORT_JOB],
+    jobNames: [NUDGE_JOB, EXPORT_JOB, ANNOUNCE_JOB],
     async process(name, data) {
       if (name === EXPORT_JOB) return runExport(data as ExportJobData);
+      if (name === ANNOUNCE_JOB) return runAnnounce(data as AnnounceJobData);
       if (name !== NUDGE_JOB) throw new Error(`deadlines: unknown job ${name}`);
       const outcome = await processNudge(data as NudgeJobData);
       if (outcome !== 'sent' && outcome !== 'summary') log.info({ job: data, outcome }, 'nudge job finished without a nudge');

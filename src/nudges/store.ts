@@ -210,6 +210,11 @@ export const pendingSchema = z.object({
     mention: z.boolean().optional(),
     private: z.boolean().optional(),
   }),
+  /**
+   * The deadline revision this confirmation wrote. The pending is kept after it is applied, so that a second
+   * 确认发布 (the first answer was lost or slow, or the same click came twice) answers as the first did.
+   */
+  applied: z.number().int().min(0).optional(),
   /** What the form asked for the roster (feature.ts RosterIntent); absent: the default. */
   intent: z
     .object({

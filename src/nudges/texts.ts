@@ -50,6 +50,7 @@ export const DL_TEXT = {
   muted: '好的，本次截止不再单独提醒您。',
   badAction: '该卡片已失效，请重新操作。',
   saved: '截止时间已设置，通知已发送至群内。',
+  unchanged: (title: string, dueText: string) => `「${title}」的截止时间已是 ${dueText}，无需重复设置。如需调整提醒方式，请发送“@述职助手 修改截止”。`,
   confirmFirst: '截止时间距现在不足 24 小时，请确认后再发布。',
   kept: '已保留原截止时间，未作更改。',
   exporting: '正在导出名单，稍后将以文件形式发送给您。',

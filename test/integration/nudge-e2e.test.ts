@@ -397,9 +397,19 @@ describe('deadlines and nudges in a group chat', () => {
     expect(cardText(announced.content)).toContain('已完成 2/2');
     const d2 = (await dl().get(CHAT2))!;
     expect(d2).toMatchObject({ setBy: OWNER, state: 'active' });
-    // A second 确认发布 on the same card finds nothing to confirm.
+    // A second 确认发布 on the same card (the first answer lost, or slow) answers as the first did, and changes
+    // nothing: no second announcement.
+    const before = h.fake.messages(CHAT2).length;
     const twice = await click(h.fake, ask, OWNER, '确认发布', {}, asked);
-    expect(twice.toast?.content).toContain('已过期');
+    expect(twice.toast).toEqual({ type: 'success', content: '截止时间已设置，通知已发送至群内。' });
+    expect(shown(ask)).toContain('截止时间已设置');
+    expect((await dl().get(CHAT2))!.rev).toBe(d2.rev);
+    await h.fake.whenIdle();
+    expect(h.fake.messages(CHAT2)).toHaveLength(before);
+    // The same deadline typed again: a short answer, no second announcement.
+    await say(CHAT2, OWNER, '截止 3月5日 17:00');
+    expect(lastText(CHAT2)).toContain('无需重复设置');
+    expect(h.fake.messages(CHAT2).filter((m) => m.sender.type === 'app' && m.msgType === 'interactive' && cardText(m.content).includes('述职报告截止时间已'))).toHaveLength(1);
     expect((await dl().get(CHAT2))!.rev).toBe(d2.rev);
   });
 
