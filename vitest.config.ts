@@ -9,6 +9,7 @@ const OVER_BOTH_TRANSPORTS = [
   'test/integration/nudge-e2e.test.ts',
   'test/integration/import-e2e.test.ts',
   'test/integration/repush-e2e.test.ts',
+  'test/integration/chaos.test.ts',
 ];
 
 export default defineConfig({
