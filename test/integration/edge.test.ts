@@ -295,17 +295,6 @@ describe('exactly-once effects', () => {
     expect(await metrics.registry.metrics()).toMatch(/shuzhi_delivery_total\{outcome="permanent_error"\} [1-9]/);
   });
 
-  it('does not take a failure that never reached Feishu (the Redis-backed limiter down) for a permanent one', async () => {
-    const payload = messageEvent('统计');
-    behaviour = async () => {
-      throw new FeishuApiError({ api: 'im.message.reply', code: -1, httpStatus: 0, msg: "Stream isn't writeable and enableOfflineQueue options is false", retryable: false, terminal: false, attempts: 1 });
-    };
-    const s = sealed(payload, KEY);
-    expect((await post(s.body, s.headers)).statusCode).toBe(200);
-    // Handed to a durable job (retried), not recorded as done.
-    expect(persisted).toEqual([{ eventId: payload.header.event_id, delayMs: 1000 }]);
-  });
-
   it('lets another delivery take over a claim whose holder died (the lease runs out)', async () => {
     const payload = messageEvent('统计', { messageId: 'om_orphan' });
     // A holder that never renews and never releases: an instance killed mid-handler.
